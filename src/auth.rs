@@ -1,0 +1,200 @@
+//! Bearer tokens: a static one given by the caller, or the client-credentials
+//! grant, fetched once for all threads and renewed before it expires.
+
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde::Deserialize;
+use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use ureq::Agent;
+
+use crate::config::{Config, Credentials};
+use crate::error::{Error, Result};
+use crate::transport::transport_error;
+
+/// Renew this long before expiry (or at a tenth of the lifetime, if shorter),
+/// so a call never leaves with a token about to lapse.
+const RENEWAL_MARGIN: Duration = Duration::from_secs(60);
+
+/// A token and when the library stops using it.
+#[derive(Clone)]
+struct Token {
+    value: String,
+    renew_at: Option<Instant>,
+}
+
+/// Hands out bearer tokens to concurrent calls.
+pub struct Auth {
+    credentials: Credentials,
+    token_url: String,
+    current: RwLock<Option<Token>>,
+    /// Held while a token is fetched, so concurrent first calls fetch once.
+    fetching: Mutex<()>,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("credentials", &self.credentials)
+            .field("token_url", &self.token_url)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    expires_in: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct TokenError {
+    error: Option<String>,
+    description: Option<String>,
+    error_description: Option<String>,
+}
+
+impl Auth {
+    pub fn new(config: &Config) -> Auth {
+        let current = match &config.credentials {
+            Credentials::AccessToken(token) => Some(Token {
+                value: token.clone(),
+                renew_at: None,
+            }),
+            _ => None,
+        };
+        Auth {
+            credentials: config.credentials.clone(),
+            token_url: format!("{}/oauth/token", config.auth_base_url),
+            current: RwLock::new(current),
+            fetching: Mutex::new(()),
+        }
+    }
+
+    /// A token valid for at least the renewal margin, fetching one if needed.
+    pub fn token(&self, agent: &Agent) -> Result<String> {
+        if let Some(token) = self.usable() {
+            return Ok(token);
+        }
+        let Credentials::ClientCredentials {
+            client_id,
+            client_secret,
+        } = &self.credentials
+        else {
+            return Err(Error::auth(
+                "no access token: configure accessToken or clientId/clientSecret, \
+                 or set one with gp_client_set_access_token",
+            ));
+        };
+        let _single_flight = self
+            .fetching
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        // Another thread may have fetched while this one waited.
+        if let Some(token) = self.usable() {
+            return Ok(token);
+        }
+        let token = self.fetch(agent, client_id, client_secret)?;
+        let value = token.value.clone();
+        *self
+            .current
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner()) = Some(token);
+        Ok(value)
+    }
+
+    /// Forgets `rejected` after the API answered 401 with it, so the next
+    /// `token()` fetches a new one. Returns whether a new one can be fetched.
+    pub fn invalidate(&self, rejected: &str) -> bool {
+        if !matches!(self.credentials, Credentials::ClientCredentials { .. }) {
+            return false;
+        }
+        let mut current = self
+            .current
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if current
+            .as_ref()
+            .is_some_and(|token| token.value == rejected)
+        {
+            *current = None;
+        }
+        true
+    }
+
+    /// Replaces the token (for callers running their own OAuth flow).
+    pub fn set_access_token(&self, token: String) {
+        *self
+            .current
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner()) = Some(Token {
+            value: token,
+            renew_at: None,
+        });
+    }
+
+    fn usable(&self) -> Option<String> {
+        let current = self
+            .current
+            .read()
+            .unwrap_or_else(|poison| poison.into_inner());
+        current
+            .as_ref()
+            .filter(|token| token.renew_at.is_none_or(|at| Instant::now() < at))
+            .map(|token| token.value.clone())
+    }
+
+    fn fetch(&self, agent: &Agent, client_id: &str, client_secret: &str) -> Result<Token> {
+        let basic = base64::engine::general_purpose::STANDARD
+            .encode(format!("{client_id}:{client_secret}"));
+        let requested = Instant::now();
+        let mut response = agent
+            .post(&self.token_url)
+            .header(AUTHORIZATION, format!("Basic {basic}"))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .send("grant_type=client_credentials")
+            .map_err(|error| {
+                Error::auth(format!(
+                    "token request to {} failed: {}",
+                    self.token_url,
+                    transport_error(error)
+                ))
+            })?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024)
+            .read_to_vec()
+            .map_err(|error| Error::auth(format!("token response unreadable: {error}")))?;
+        if !(200..300).contains(&status) {
+            let reason = serde_json::from_slice::<TokenError>(&body)
+                .ok()
+                .and_then(|error| {
+                    let detail = error.error_description.or(error.description);
+                    match (error.error, detail) {
+                        (Some(code), Some(detail)) => Some(format!("{code}: {detail}")),
+                        (code, detail) => code.or(detail),
+                    }
+                })
+                .unwrap_or_else(|| "no reason given".to_owned());
+            let mut error = Error::auth(format!(
+                "token request refused with HTTP {status}: {reason}"
+            ));
+            error.details.status = Some(status);
+            return Err(error);
+        }
+        let granted: TokenResponse = serde_json::from_slice(&body).map_err(|error| {
+            Error::auth(format!("token response is not the expected JSON: {error}"))
+        })?;
+        let renew_at = granted.expires_in.map(|seconds| {
+            let lifetime = Duration::from_secs(seconds);
+            requested + lifetime - RENEWAL_MARGIN.min(lifetime / 10)
+        });
+        Ok(Token {
+            value: granted.access_token,
+            renew_at,
+        })
+    }
+}

@@ -1,0 +1,190 @@
+//! The client: configuration, connection pool and tokens, shared by all threads.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::auth::Auth;
+use crate::config::{checked_header_value, Config};
+use crate::error::{Error, ErrorKind, Result};
+use crate::operations::{self, Operation, Payload, OPERATIONS};
+use crate::transport::{RawResponse, Transport};
+
+/// A Presence API client. Cheap to share: every method takes `&self`, and one
+/// client serves any number of threads at once over one connection pool.
+#[derive(Debug)]
+pub struct Client {
+    config: Config,
+    transport: Transport,
+    auth: Auth,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Client>();
+};
+
+impl Client {
+    /// A client for `config`.
+    pub fn new(config: Config) -> Result<Client> {
+        let transport = Transport::new(&config)?;
+        let auth = Auth::new(&config);
+        Ok(Client {
+            config,
+            transport,
+            auth,
+        })
+    }
+
+    /// A client for the config JSON of DESIGN.md (`""` means all defaults).
+    pub fn from_json(config_json: &str) -> Result<Client> {
+        Client::new(Config::from_json(config_json)?)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Replaces the bearer token, e.g. after the caller's own OAuth flow renewed it.
+    pub fn set_access_token(&self, token: &str) -> Result<()> {
+        if token.is_empty() {
+            return Err(Error::invalid_argument("access token must not be empty"));
+        }
+        checked_header_value("access token", token)?;
+        self.auth.set_access_token(token.to_owned());
+        Ok(())
+    }
+
+    /// Calls an operation by `operationId` with its parameters as a JSON object
+    /// text; returns the response body as JSON text (`null` when empty).
+    pub fn call_json(&self, operation_id: &str, params_json: &str) -> Result<String> {
+        let operation = operations::find(operation_id)?;
+        let params = operations::parse_params(params_json)?;
+        self.execute(operation, &params)
+    }
+
+    /// Calls an operation by `operationId` with its parameters as a JSON object.
+    pub fn call(&self, operation_id: &str, params: Value) -> Result<Value> {
+        let operation = operations::find(operation_id)?;
+        let Value::Object(params) = params else {
+            return Err(Error::invalid_argument("params: must be a JSON object"));
+        };
+        let json = self.execute(operation, &params)?;
+        serde_json::from_str(&json).map_err(|error| decode_error(error.to_string()))
+    }
+
+    /// Validates, sends (renewing the token once on 401) and checks the response.
+    pub(crate) fn execute(
+        &self,
+        operation: &Operation,
+        params: &Map<String, Value>,
+    ) -> Result<String> {
+        let request = operation.prepare(params)?;
+        let url = format!("{}{}", self.config.base_url, request.path_and_query);
+        let agent = self.transport.agent();
+        let mut renewed = false;
+        loop {
+            let token = self.auth.token(agent)?;
+            let response =
+                self.transport
+                    .send(request.method, &url, &token, request.body.as_deref())?;
+            if response.status == 401 && !renewed && self.auth.invalidate(&token) {
+                renewed = true;
+                continue;
+            }
+            return interpret(operation, response);
+        }
+    }
+
+    /// Runs one operation of the typed API: `params` built by the generated
+    /// method, the response decoded into `T`.
+    fn typed_call<T: DeserializeOwned>(
+        &self,
+        operation: &Operation,
+        params: Map<String, Value>,
+    ) -> Result<T> {
+        let json = self.execute(operation, &params)?;
+        serde_json::from_str(&json).map_err(|error| decode_error(error.to_string()))
+    }
+}
+
+/// A body model as a parameter value for the typed API.
+fn body_param<T: Serialize + ?Sized>(body: &T) -> Result<Value> {
+    serde_json::to_value(body).map_err(|error| Error::invalid_argument(format!("body: {error}")))
+}
+
+fn decode_error(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Decode, message)
+}
+
+/// Turns a response into the body JSON text, or the error JSON of DESIGN.md.
+fn interpret(operation: &Operation, response: RawResponse) -> Result<String> {
+    if !(200..300).contains(&response.status) {
+        return Err(http_error(response));
+    }
+    let with_context = |message: String| {
+        let mut error = decode_error(format!("{}: {message}", operation.id));
+        error.details.status = Some(response.status);
+        error.details.correlation_id.clone_from(&response.correlation_id);
+        error
+    };
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok("null".to_owned());
+    }
+    let text = std::str::from_utf8(&response.body)
+        .map_err(|_| with_context("response body is not UTF-8".to_owned()))?;
+    // Checked in full for syntax, without building the value.
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map_err(|error| with_context(format!("response body is not JSON: {error}")))?;
+    let first = text.trim_start().as_bytes()[0];
+    match (operation.response, first) {
+        (Some(Payload::One(_)), b'{') | (Some(Payload::List(_)), b'[') | (None, _) => {
+            Ok(text.to_owned())
+        }
+        (Some(Payload::One(model)), _) => Err(with_context(format!("expected a {model:?} object"))),
+        (Some(Payload::List(model)), _) => {
+            Err(with_context(format!("expected an array of {model:?}")))
+        }
+    }
+}
+
+/// A non-2xx response as an error: the ErrorBody's message and code when the
+/// body is one, else the start of whatever text came back.
+fn http_error(response: RawResponse) -> Error {
+    let RawResponse {
+        status,
+        body,
+        correlation_id,
+        retry_after,
+    } = response;
+    let json: Option<Value> = serde_json::from_slice(&body).ok();
+    let field = |name: &str| {
+        json.as_ref()
+            .and_then(|body| body.get(name))
+            .and_then(Value::as_str)
+            .filter(|text| !text.is_empty())
+            .map(str::to_owned)
+    };
+    let reason = ureq::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|code| code.canonical_reason())
+        .unwrap_or("");
+    let detail = field("message").unwrap_or_else(|| {
+        let text = String::from_utf8_lossy(&body);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() {
+            "empty body".to_owned()
+        } else {
+            text.chars().take(200).collect()
+        }
+    });
+    let mut error = Error::new(ErrorKind::Http, format!("HTTP {status} {reason}: {detail}"));
+    error.details.status = Some(status);
+    error.details.code = field("code");
+    error.details.correlation_id = correlation_id;
+    error.details.retry_after_seconds = retry_after.and_then(|text| text.trim().parse().ok());
+    error.details.body = json;
+    error
+}
+
+include!(concat!(env!("OUT_DIR"), "/typed_api.rs"));

@@ -1,0 +1,420 @@
+//! The client configuration: the JSON object of DESIGN.md, parsed strictly.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use ureq::http::{HeaderValue, Uri};
+
+use crate::error::{Error, Result};
+
+/// The regions of the official SDKs (`PureCloudRegionHosts`) and their hosts.
+const REGIONS: &[(&str, &str)] = &[
+    ("us-east-1", "mypurecloud.com"),
+    ("eu-west-1", "mypurecloud.ie"),
+    ("ap-southeast-2", "mypurecloud.com.au"),
+    ("ap-northeast-1", "mypurecloud.jp"),
+    ("eu-central-1", "mypurecloud.de"),
+    ("us-west-2", "usw2.pure.cloud"),
+    ("ca-central-1", "cac1.pure.cloud"),
+    ("ap-northeast-2", "apne2.pure.cloud"),
+    ("eu-west-2", "euw2.pure.cloud"),
+    ("ap-south-1", "aps1.pure.cloud"),
+    ("us-east-2", "use2.us-gov-pure.cloud"),
+    ("sa-east-1", "sae1.pure.cloud"),
+    ("me-central-1", "mec1.pure.cloud"),
+    ("ap-northeast-3", "apne3.pure.cloud"),
+    ("eu-central-2", "euc2.pure.cloud"),
+    ("mx-central-1", "mxc1.pure.cloud"),
+    ("ap-southeast-1", "apse1.pure.cloud"),
+    ("eusc-de-east-1", "edee1.eusc-pure.cloud"),
+];
+
+const DEFAULT_ENVIRONMENT: &str = "mypurecloud.com";
+
+/// The config JSON exactly as callers write it; unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConfigJson {
+    environment: Option<String>,
+    base_path: Option<String>,
+    auth_base_path: Option<String>,
+    access_token: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    timeout_ms: Option<u64>,
+    connect_timeout_ms: Option<u64>,
+    retry: Option<RetryJson>,
+    proxy: Option<String>,
+    ca_cert_path: Option<String>,
+    user_agent: Option<String>,
+    allow_insecure_http: Option<bool>,
+    log_level: Option<LogLevel>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RetryJson {
+    max_retries: Option<u32>,
+    max_retry_time_ms: Option<u64>,
+    max_retry_after_sec: Option<u64>,
+}
+
+/// How much the library logs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    #[default]
+    Off,
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+/// How failed calls are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 turns retrying off.
+    pub max_retries: u32,
+    /// The most time spent on one call, all attempts and waits included.
+    pub max_retry_time: Duration,
+    /// A `Retry-After` longer than this is returned to the caller, not slept.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            max_retry_time: Duration::from_millis(60_000),
+            max_retry_after: Duration::from_secs(180),
+        }
+    }
+}
+
+/// Where the client's tokens come from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// No token yet: calls fail with `GP_ERROR_AUTH` until one is set.
+    None,
+    /// A token obtained elsewhere (auth code, PKCE, SAML flows).
+    AccessToken(String),
+    /// The client-credentials grant, renewed by the library.
+    ClientCredentials {
+        client_id: String,
+        client_secret: String,
+    },
+}
+
+// Hand-written so that no secret ever reaches a log or a panic message.
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credentials::None => f.write_str("None"),
+            Credentials::AccessToken(_) => f.write_str("AccessToken(<redacted>)"),
+            Credentials::ClientCredentials { client_id, .. } => f
+                .debug_struct("ClientCredentials")
+                .field("client_id", client_id)
+                .field("client_secret", &"<redacted>")
+                .finish(),
+        }
+    }
+}
+
+/// A validated client configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `https://api.{environment}` or the `basePath` override, without a trailing `/`.
+    pub base_url: String,
+    /// `https://login.{environment}` or the `authBasePath` override.
+    pub auth_base_url: String,
+    pub credentials: Credentials,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub retry: RetryPolicy,
+    pub proxy: Option<String>,
+    pub ca_cert_path: Option<String>,
+    pub user_agent: String,
+    pub log_level: LogLevel,
+}
+
+impl Config {
+    /// Parses the config JSON of DESIGN.md; `""` means `{}`. Errors name the key.
+    pub fn from_json(text: &str) -> Result<Config> {
+        let raw: ConfigJson = if text.trim().is_empty() {
+            ConfigJson::default()
+        } else {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(&mut deserializer)
+                .map_err(|error| Error::invalid_argument(describe_config_error(error)))?
+        };
+        Config::from_raw(raw)
+    }
+
+    fn from_raw(raw: ConfigJson) -> Result<Config> {
+        let allow_insecure_http = raw.allow_insecure_http.unwrap_or(false);
+        let environment = match raw.environment.as_deref() {
+            None => DEFAULT_ENVIRONMENT,
+            Some(name) => environment_host(name)?,
+        };
+        let base_url = match raw.base_path {
+            Some(url) => checked_base_url("basePath", &url, allow_insecure_http)?,
+            None => format!("https://api.{environment}"),
+        };
+        let auth_base_url = match raw.auth_base_path {
+            Some(url) => checked_base_url("authBasePath", &url, allow_insecure_http)?,
+            None => format!("https://login.{environment}"),
+        };
+        let credentials = match (raw.access_token, raw.client_id, raw.client_secret) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                return Err(Error::invalid_argument(
+                    "config: give either accessToken or clientId/clientSecret, not both",
+                ))
+            }
+            (Some(token), None, None) => Credentials::AccessToken(checked_token(&token)?),
+            (None, Some(client_id), Some(client_secret)) => {
+                if client_id.is_empty() || client_secret.is_empty() {
+                    return Err(Error::invalid_argument(
+                        "config: clientId and clientSecret must not be empty",
+                    ));
+                }
+                Credentials::ClientCredentials {
+                    client_id,
+                    client_secret,
+                }
+            }
+            (None, Some(_), None) => {
+                return Err(Error::invalid_argument(
+                    "config: clientId needs clientSecret",
+                ))
+            }
+            (None, None, Some(_)) => {
+                return Err(Error::invalid_argument(
+                    "config: clientSecret needs clientId",
+                ))
+            }
+            (None, None, None) => Credentials::None,
+        };
+        let retry = raw.retry.unwrap_or_default();
+        let default_retry = RetryPolicy::default();
+        let user_agent = raw
+            .user_agent
+            .unwrap_or_else(|| format!("genesys-presence/{}", env!("CARGO_PKG_VERSION")));
+        checked_header_value("userAgent", &user_agent)?;
+        if let Some(proxy) = &raw.proxy {
+            ureq::Proxy::new(proxy)
+                .map_err(|error| Error::invalid_argument(format!("config: proxy: {error}")))?;
+        }
+        Ok(Config {
+            base_url,
+            auth_base_url,
+            credentials,
+            timeout: positive_millis("timeoutMs", raw.timeout_ms, 30_000)?,
+            connect_timeout: positive_millis("connectTimeoutMs", raw.connect_timeout_ms, 10_000)?,
+            retry: RetryPolicy {
+                max_retries: retry.max_retries.unwrap_or(default_retry.max_retries),
+                max_retry_time: retry
+                    .max_retry_time_ms
+                    .map_or(default_retry.max_retry_time, Duration::from_millis),
+                max_retry_after: retry
+                    .max_retry_after_sec
+                    .map_or(default_retry.max_retry_after, Duration::from_secs),
+            },
+            proxy: raw.proxy,
+            ca_cert_path: raw.ca_cert_path,
+            user_agent,
+            log_level: raw.log_level.unwrap_or_default(),
+        })
+    }
+}
+
+fn describe_config_error(error: serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    if path == "." {
+        format!("config: {inner}")
+    } else {
+        format!("config: {path}: {inner}")
+    }
+}
+
+/// Maps a region name (`eu-west-1`) or a host (`mypurecloud.ie`) to the host.
+fn environment_host(name: &str) -> Result<&str> {
+    if let Some((_, host)) = REGIONS.iter().find(|(region, _)| *region == name) {
+        return Ok(host);
+    }
+    let host_like = name.contains('.')
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    if host_like {
+        Ok(name)
+    } else {
+        Err(Error::invalid_argument(format!(
+            "config: environment: {name:?} is neither a region name (us-east-1, eu-west-1, ...) \
+             nor a host (mypurecloud.com, usw2.pure.cloud, ...); use basePath for a full URL"
+        )))
+    }
+}
+
+/// Validates a base URL override; `http://` only to loopback unless allowed,
+/// so that a token never travels in clear text by accident.
+fn checked_base_url(key: &str, url: &str, allow_insecure_http: bool) -> Result<String> {
+    let trimmed = url.trim_end_matches('/');
+    let invalid = |why: &str| Error::invalid_argument(format!("config: {key}: {url:?} {why}"));
+    let uri: Uri = trimmed.parse().map_err(|_| invalid("is not a URL"))?;
+    let host = uri.host().ok_or_else(|| invalid("has no host"))?;
+    if uri.query().is_some() || trimmed.contains('#') {
+        return Err(invalid("must not have a query or fragment"));
+    }
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if allow_insecure_http || is_loopback(host) => {}
+        Some("http") => {
+            return Err(invalid(
+                "uses http:// to a non-loopback host; set allowInsecureHttp to allow it",
+            ))
+        }
+        _ => return Err(invalid("must start with https:// or http://")),
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn checked_token(token: &str) -> Result<String> {
+    if token.is_empty() {
+        return Err(Error::invalid_argument(
+            "config: accessToken must not be empty",
+        ));
+    }
+    checked_header_value("accessToken", token)?;
+    Ok(token.to_owned())
+}
+
+/// Refuses values that could break out of an HTTP header (CR, LF, controls).
+pub(crate) fn checked_header_value(key: &str, value: &str) -> Result<()> {
+    match HeaderValue::from_str(value) {
+        Ok(_) if !value.contains(['\r', '\n']) => Ok(()),
+        _ => Err(Error::invalid_argument(format!(
+            "config: {key} contains characters not allowed in an HTTP header"
+        ))),
+    }
+}
+
+fn positive_millis(key: &str, value: Option<u64>, default: u64) -> Result<Duration> {
+    match value.unwrap_or(default) {
+        0 => Err(Error::invalid_argument(format!(
+            "config: {key} must be greater than 0"
+        ))),
+        millis => Ok(Duration::from_millis(millis)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(json: &str) -> String {
+        Config::from_json(json).unwrap_err().message
+    }
+
+    #[test]
+    fn defaults_point_at_us_east_1() {
+        let config = Config::from_json("").unwrap();
+        assert_eq!(config.base_url, "https://api.mypurecloud.com");
+        assert_eq!(config.auth_base_url, "https://login.mypurecloud.com");
+        assert_eq!(config.timeout, Duration::from_secs(30));
+        assert_eq!(config.connect_timeout, Duration::from_secs(10));
+        assert_eq!(config.retry, RetryPolicy::default());
+        assert_eq!(config.credentials, Credentials::None);
+        assert!(config.user_agent.starts_with("genesys-presence/"));
+    }
+
+    #[test]
+    fn regions_and_hosts_map_to_api_and_login() {
+        for (json, api) in [
+            (
+                r#"{"environment":"eu-west-1"}"#,
+                "https://api.mypurecloud.ie",
+            ),
+            (
+                r#"{"environment":"mypurecloud.ie"}"#,
+                "https://api.mypurecloud.ie",
+            ),
+            (
+                r#"{"environment":"us-west-2"}"#,
+                "https://api.usw2.pure.cloud",
+            ),
+            (
+                r#"{"environment":"inindca.com"}"#,
+                "https://api.inindca.com",
+            ),
+        ] {
+            assert_eq!(Config::from_json(json).unwrap().base_url, api, "{json}");
+        }
+        let config = Config::from_json(r#"{"environment":"eusc-de-east-1"}"#).unwrap();
+        assert_eq!(config.auth_base_url, "https://login.edee1.eusc-pure.cloud");
+        assert_eq!(REGIONS.len(), 18);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        assert!(error_of(r#"{"timeoutMS": 5}"#).contains("unknown field `timeoutMS`"));
+        assert!(error_of(r#"{"timeoutMs": "5"}"#).contains("timeoutMs"));
+        assert!(error_of(r#"{"retry": {"maxRetries": -1}}"#).contains("retry.maxRetries"));
+        assert!(error_of(r#"{"retry": {"tries": 1}}"#).contains("tries"));
+        assert!(error_of(r#"{"logLevel": "loud"}"#).contains("logLevel"));
+        assert!(error_of(r#"{"environment": "https://api.x.com"}"#).contains("environment"));
+        assert!(error_of(r#"{"timeoutMs": 0}"#).contains("timeoutMs"));
+        assert!(error_of(r#"{"clientId": "x"}"#).contains("clientSecret"));
+        assert!(error_of("[1]").starts_with("config: "));
+        assert!(error_of("{").starts_with("config: "));
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_allowed() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1/",
+            "http://[::1]:9",
+            "https://gw.example.com/genesys",
+        ] {
+            let json = format!(r#"{{"basePath": "{ok}"}}"#);
+            assert!(Config::from_json(&json).is_ok(), "{ok}");
+        }
+        let insecure = r#"{"basePath": "http://gw.example.com"}"#;
+        assert!(error_of(insecure).contains("allowInsecureHttp"));
+        let allowed = r#"{"basePath": "http://gw.example.com", "allowInsecureHttp": true}"#;
+        assert_eq!(
+            Config::from_json(allowed).unwrap().base_url,
+            "http://gw.example.com"
+        );
+        assert!(error_of(r#"{"authBasePath": "ftp://x"}"#).contains("authBasePath"));
+    }
+
+    #[test]
+    fn header_values_cannot_inject_headers() {
+        assert!(error_of(r#"{"accessToken": "abc\r\nX-Evil: 1"}"#).contains("accessToken"));
+        assert!(error_of(r#"{"userAgent": "ua\nX-Evil: 1"}"#).contains("userAgent"));
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let config =
+            Config::from_json(r#"{"clientId": "id-1", "clientSecret": "s3cret"}"#).unwrap();
+        let debug = format!("{config:?}");
+        assert!(debug.contains("id-1") && !debug.contains("s3cret"));
+        let config = Config::from_json(r#"{"accessToken": "t0ken"}"#).unwrap();
+        assert!(!format!("{config:?}").contains("t0ken"));
+    }
+}

@@ -1,0 +1,28 @@
+//! Strings the library hands out, and its version.
+
+use std::ffi::c_char;
+
+use super::boundary::boundary;
+use super::pointers::drop_c_string;
+
+/// Frees a string the library returned (`out_json`, `out_error`). NULL is a
+/// no-op; freeing twice, or freeing a string the library did not allocate, is
+/// undefined behaviour. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn gp_string_free(s: *mut c_char) {
+    // SAFETY: NULL or a string from this library not used again, per the contract.
+    boundary(|_| (), || unsafe { drop_c_string(s) });
+}
+
+/// The library's version, e.g. `"0.1.0"`: a static string, never freed.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn gp_version() -> *const c_char {
+    const VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
+        concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes(),
+    ) {
+        Ok(version) => version,
+        Err(_) => panic!("the version has no NUL byte"),
+    };
+    boundary(|_| VERSION.as_ptr(), || VERSION.as_ptr())
+}

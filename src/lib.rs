@@ -1,0 +1,19 @@
+//! genesys-presence: a native client for the Genesys Cloud Presence API.
+//!
+//! The Rust API is [`Client`] with one typed method per operation (and
+//! [`Client::call`] by `operationId`); the C ABI in [`ffi`] wraps it for C, C++,
+//! Python and .NET. The [`operations::OPERATIONS`] table describes every
+//! operation; everything else derives from it.
+
+pub mod auth;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod ffi;
+pub mod models;
+pub mod operations;
+pub mod transport;
+
+pub use client::Client;
+pub use config::Config;
+pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,387 @@
+//! Turning an operation and its JSON parameters into the exact request the API
+//! expects, after validating everything: nothing is sent for an invalid call.
+
+pub mod table;
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+pub use table::OPERATIONS;
+pub use table::{Location, Method, Model, Operation, Param, Payload, Permissions, ValueType};
+
+/// The name of the body parameter in `params_json`.
+pub const BODY: &str = "body";
+
+/// Finds an operation by its `operationId`, exactly as the reference spells it.
+pub fn find(operation_id: &str) -> Result<&'static Operation> {
+    OPERATIONS
+        .iter()
+        .find(|operation| operation.id == operation_id)
+        .ok_or_else(|| {
+            let hint = OPERATIONS
+                .iter()
+                .find(|operation| operation.id.eq_ignore_ascii_case(operation_id))
+                .map(|operation| format!(" (did you mean {}?)", operation.id))
+                .unwrap_or_default();
+            Error::invalid_argument(format!("unknown operation {operation_id:?}{hint}"))
+        })
+}
+
+/// Parses `params_json`: a JSON object; empty text means `{}`.
+pub fn parse_params(params_json: &str) -> Result<Map<String, Value>> {
+    if params_json.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_str(params_json) {
+        Ok(Value::Object(params)) => Ok(params),
+        Ok(_) => Err(Error::invalid_argument("params: must be a JSON object")),
+        Err(error) => Err(Error::invalid_argument(format!("params: {error}"))),
+    }
+}
+
+/// A validated request: what goes after the base URL, and the body bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: Method,
+    /// The percent-encoded path and, if any query parameter was given, `?query`.
+    pub path_and_query: String,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Operation {
+    /// Validates `params` against this operation and builds its request.
+    ///
+    /// A `null` parameter counts as not given. Errors name the operation and the
+    /// parameter or body field at fault.
+    pub fn prepare(&self, params: &Map<String, Value>) -> Result<Request> {
+        let invalid = |what: String| Error::invalid_argument(format!("{}: {what}", self.id));
+        if let Some(unknown) = params.keys().find(|name| !self.accepts(name)) {
+            let expected: Vec<&str> = self
+                .params
+                .iter()
+                .map(|param| param.name)
+                .chain(self.body.map(|_| BODY))
+                .collect();
+            let expected = if expected.is_empty() {
+                "it takes none".to_owned()
+            } else {
+                format!("expected {}", expected.join(", "))
+            };
+            return Err(invalid(format!(
+                "unknown parameter {unknown:?}; {expected}"
+            )));
+        }
+        let given = |name: &str| params.get(name).filter(|value| !value.is_null());
+
+        let mut path_and_query = String::with_capacity(self.path.len() + 64);
+        let mut template = self.path;
+        while let Some(start) = template.find('{') {
+            let end = start
+                + template[start..]
+                    .find('}')
+                    .expect("table paths are well formed");
+            let name = &template[start + 1..end];
+            path_and_query.push_str(&template[..start]);
+            let value = match given(name) {
+                Some(Value::String(text)) if !text.is_empty() => text,
+                Some(Value::String(_)) => return Err(invalid(format!("{name} must not be empty"))),
+                Some(other) => {
+                    return Err(invalid(format!(
+                        "{name} must be a string, not {}",
+                        json_type(other)
+                    )))
+                }
+                None => return Err(invalid(format!("missing required parameter {name}"))),
+            };
+            if value.bytes().all(|b| b == b'.') && value.len() <= 2 {
+                // A "." or ".." segment would be resolved away by servers and proxies.
+                return Err(invalid(format!("{name} must not be {value:?}")));
+            }
+            push_encoded(&mut path_and_query, value);
+            template = &template[end + 1..];
+        }
+        path_and_query.push_str(template);
+
+        let mut separator = '?';
+        for param in self.params {
+            let Location::Query(value_type) = param.location else {
+                continue;
+            };
+            let Some(value) = given(param.name) else {
+                continue;
+            };
+            let start = path_and_query.len();
+            path_and_query.push(separator);
+            path_and_query.push_str(param.name);
+            path_and_query.push('=');
+            let rendered = push_query_value(&mut path_and_query, value_type, value);
+            match rendered {
+                Ok(true) => separator = '&',
+                // An empty list is the same as no list.
+                Ok(false) => path_and_query.truncate(start),
+                Err(expected) => {
+                    return Err(invalid(format!(
+                        "{} must be {expected}, not {}",
+                        param.name,
+                        json_type(value)
+                    )))
+                }
+            }
+        }
+
+        let body = match (self.body, given(BODY)) {
+            (None, _) => None,
+            (Some(_), None) => return Err(invalid(format!("missing required parameter {BODY}"))),
+            (Some(payload), Some(value)) => {
+                payload
+                    .check(value)
+                    .map_err(|why| invalid(format!("{BODY}{why}")))?;
+                Some(serde_json::to_vec(value).map_err(|error| invalid(error.to_string()))?)
+            }
+        };
+
+        Ok(Request {
+            method: self.method,
+            path_and_query,
+            body,
+        })
+    }
+
+    fn accepts(&self, name: &str) -> bool {
+        (name == BODY && self.body.is_some()) || self.params.iter().any(|param| param.name == name)
+    }
+}
+
+/// Appends a query value; `Ok(false)` for an empty list, `Err(expected type)`
+/// for a value of the wrong JSON type.
+fn push_query_value(
+    out: &mut String,
+    value_type: ValueType,
+    value: &Value,
+) -> Result<bool, &'static str> {
+    match (value_type, value) {
+        (ValueType::Text, Value::String(text)) => push_encoded(out, text),
+        (ValueType::Text, Value::Bool(flag)) => out.push_str(if *flag { "true" } else { "false" }),
+        (ValueType::Text, _) => return Err("a string"),
+        (ValueType::Integer, Value::Number(number)) if number.is_i64() || number.is_u64() => {
+            let _ = write!(out, "{number}");
+        }
+        (ValueType::Integer, _) => return Err("an integer"),
+        (ValueType::TextList, Value::String(text)) => push_encoded(out, text),
+        (ValueType::TextList, Value::Array(items)) => {
+            if items.is_empty() {
+                return Ok(false);
+            }
+            for (index, item) in items.iter().enumerate() {
+                let Value::String(text) = item else {
+                    return Err("an array of strings");
+                };
+                if index > 0 {
+                    out.push(',');
+                }
+                push_encoded(out, text);
+            }
+        }
+        (ValueType::TextList, _) => return Err("an array of strings"),
+    }
+    Ok(true)
+}
+
+/// Percent-encodes every byte but RFC 3986's unreserved characters, so a value
+/// stays inside its path segment or query value whatever it holds (`/`, `?`,
+/// `#`, `%`, `,`, CR/LF, non-ASCII). Python's `quote()` does the same but for `/`.
+fn push_encoded(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 0xF)] as char);
+        }
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn prepare(operation_id: &str, params: Value) -> Result<Request> {
+        find(operation_id)?.prepare(params.as_object().unwrap())
+    }
+
+    fn message(operation_id: &str, params: Value) -> String {
+        prepare(operation_id, params).unwrap_err().message
+    }
+
+    #[test]
+    fn the_table_matches_its_invariants() {
+        assert_eq!(OPERATIONS.len(), 27);
+        for operation in OPERATIONS {
+            let placeholders = operation.path.matches('{').count();
+            let path_params = operation
+                .params
+                .iter()
+                .filter(|param| param.location == Location::Path)
+                .count();
+            assert_eq!(placeholders, path_params, "{}", operation.id);
+            for param in operation.params {
+                if param.location == Location::Path {
+                    assert!(operation.path.contains(&format!("{{{}}}", param.name)));
+                }
+            }
+            assert_eq!(operation.idempotent, operation.method != Method::Post);
+        }
+    }
+
+    #[test]
+    fn path_parameters_stay_inside_their_segment() {
+        let request = prepare(
+            "getUserPresence",
+            json!({"userId": "a/../b?c#d%e f\r\né日", "sourceId": "s,1"}),
+        )
+        .unwrap();
+        assert_eq!(
+            request.path_and_query,
+            "/api/v2/users/a%2F..%2Fb%3Fc%23d%25e%20f%0D%0A%C3%A9%E6%97%A5/presences/s%2C1"
+        );
+        assert!(message("getUserPresencesPurecloud", json!({"userId": ".."})).contains("userId"));
+        assert!(message("getUserPresencesPurecloud", json!({"userId": "."})).contains("userId"));
+        assert!(prepare("getUserPresencesPurecloud", json!({"userId": "..."})).is_ok());
+    }
+
+    #[test]
+    fn query_parameters_in_table_order_omitted_when_not_given() {
+        let request = prepare(
+            "getPresencedefinitions",
+            json!({"localeCode": "en-US", "pageSize": 25, "deleted": true, "pageNumber": null}),
+        )
+        .unwrap();
+        assert_eq!(
+            request.path_and_query,
+            "/api/v2/presencedefinitions?pageSize=25&deleted=true&localeCode=en-US"
+        );
+        let request = prepare("getPresencedefinitions", json!({})).unwrap();
+        assert_eq!(request.path_and_query, "/api/v2/presencedefinitions");
+    }
+
+    #[test]
+    fn list_parameters_are_comma_joined_once() {
+        let request = prepare(
+            "getUsersPresencesPurecloudBulk",
+            json!({"id": ["a", "b c", "d,e"]}),
+        )
+        .unwrap();
+        assert_eq!(
+            request.path_and_query,
+            "/api/v2/users/presences/purecloud/bulk?id=a,b%20c,d%2Ce"
+        );
+        let request = prepare(
+            "getPresenceDefinitions",
+            json!({"divisionId": [], "deactivated": "false"}),
+        )
+        .unwrap();
+        assert_eq!(
+            request.path_and_query,
+            "/api/v2/presence/definitions?deactivated=false"
+        );
+    }
+
+    #[test]
+    fn wrong_types_name_the_parameter() {
+        assert!(
+            message("getPresencedefinitions", json!({"pageSize": "ten"}))
+                .contains("pageSize must be an integer")
+        );
+        assert!(message("getPresencedefinitions", json!({"pageSize": 2.5})).contains("pageSize"));
+        assert!(
+            message("getUsersPresencesPurecloudBulk", json!({"id": [1]}))
+                .contains("id must be an array of strings")
+        );
+        assert!(message("getUserPresencesPurecloud", json!({"userId": 7}))
+            .contains("userId must be a string"));
+        assert!(message("getUserPresencesPurecloud", json!({"userId": ""}))
+            .contains("userId must not be empty"));
+        assert!(message("getUserPresencesPurecloud", json!({}))
+            .contains("missing required parameter userId"));
+        assert!(message("getUserPresencesPurecloud", json!({"userID": "x"}))
+            .contains("unknown parameter \"userID\""));
+        assert!(message("getSystempresences", json!({"body": {}})).contains("it takes none"));
+    }
+
+    #[test]
+    fn bodies_are_checked_against_their_model() {
+        let patch = |body: Value| {
+            message(
+                "patchUserPresencesPurecloud",
+                json!({"userId": "u", "body": body}),
+            )
+        };
+        assert!(patch(json!({"primary": "yes"})).contains("body.primary: invalid type"));
+        assert!(
+            patch(json!({"presenceDefinition": {"id": 5}})).contains("body.presenceDefinition.id")
+        );
+        assert!(patch(json!([])).contains("body: invalid type"));
+        assert!(
+            message("patchUserPresencesPurecloud", json!({"userId": "u"}))
+                .contains("missing required parameter body")
+        );
+        let bulk = |body: Value| message("putUsersPresencesBulk", json!({"body": body}));
+        assert!(bulk(json!({"id": "u"})).contains("body: invalid type"));
+        assert!(bulk(json!([{"id": "u"}, {"primary": 1}])).contains("body[1].primary"));
+
+        let body = json!({"primary": true, "somethingNew": {"x": [1]}, "presenceDefinition": {"id": "d", "extra": 1}});
+        let request = prepare(
+            "patchUserPresencesPurecloud",
+            json!({"userId": "u", "body": body}),
+        )
+        .unwrap();
+        let sent: Value = serde_json::from_slice(&request.body.unwrap()).unwrap();
+        assert_eq!(sent, body, "unknown fields pass through untouched");
+    }
+
+    #[test]
+    fn unknown_operations_are_refused_with_a_hint() {
+        assert_eq!(
+            find("getSystempresences").unwrap().path,
+            "/api/v2/systempresences"
+        );
+        assert!(find("nope")
+            .unwrap_err()
+            .message
+            .contains("unknown operation \"nope\""));
+        assert!(find("getsystempresences")
+            .unwrap_err()
+            .message
+            .contains("did you mean getSystempresences"));
+    }
+
+    #[test]
+    fn params_must_be_a_json_object() {
+        assert!(parse_params("").unwrap().is_empty());
+        assert!(parse_params("  ").unwrap().is_empty());
+        assert!(parse_params("[]")
+            .unwrap_err()
+            .message
+            .contains("JSON object"));
+        assert!(parse_params("{\"a\":")
+            .unwrap_err()
+            .message
+            .starts_with("params: "));
+    }
+}

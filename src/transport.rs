@@ -1,0 +1,140 @@
+//! HTTP: one pooled `ureq::Agent` per client, and raw responses.
+
+use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use ureq::{Agent, Proxy};
+
+use crate::config::Config;
+use crate::error::{Error, ErrorKind, Result};
+use crate::operations::Method;
+
+/// The most bytes of a response body the library reads; Presence responses are
+/// kilobytes, so anything near this is a misbehaving server.
+pub const MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
+const JSON: &str = "application/json";
+
+/// A response as it came off the wire.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+    /// The `inin-correlation-id` header.
+    pub correlation_id: Option<String>,
+    /// The `Retry-After` header, unparsed.
+    pub retry_after: Option<String>,
+}
+
+/// Sends requests over a keep-alive connection pool shared by all threads.
+#[derive(Debug)]
+pub struct Transport {
+    agent: Agent,
+}
+
+impl Transport {
+    pub fn new(config: &Config) -> Result<Transport> {
+        let proxy = match &config.proxy {
+            // Never taken from the environment: only what the config says.
+            None => None,
+            Some(url) => Some(
+                Proxy::new(url)
+                    .map_err(|error| Error::invalid_argument(format!("config: proxy: {error}")))?,
+            ),
+        };
+        let agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(proxy)
+            .timeout_global(Some(config.timeout))
+            .timeout_connect(Some(config.connect_timeout))
+            .user_agent(config.user_agent.as_str())
+            .accept(JSON)
+            // The API does not redirect; a redirect is reported, never followed
+            // with the token to another host.
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .build()
+            .new_agent();
+        Ok(Transport { agent })
+    }
+
+    /// The pooled agent, for requests outside the operation table (tokens).
+    pub fn agent(&self) -> &Agent {
+        &self.agent
+    }
+
+    /// Sends one request with a bearer token and an optional JSON body.
+    pub fn send(
+        &self,
+        method: Method,
+        url: &str,
+        bearer: &str,
+        body: Option<&[u8]>,
+    ) -> Result<RawResponse> {
+        let authorization = format!("Bearer {bearer}");
+        let result =
+            match (method, body) {
+                (Method::Get, _) => with_headers(self.agent.get(url), &authorization).call(),
+                (Method::Delete, _) => with_headers(self.agent.delete(url), &authorization).call(),
+                (Method::Post, body) => with_headers(self.agent.post(url), &authorization)
+                    .send(body.unwrap_or_default()),
+                (Method::Put, body) => {
+                    with_headers(self.agent.put(url), &authorization).send(body.unwrap_or_default())
+                }
+                (Method::Patch, body) => with_headers(self.agent.patch(url), &authorization)
+                    .send(body.unwrap_or_default()),
+            };
+        read_response(result.map_err(transport_error)?)
+    }
+}
+
+fn with_headers<B>(
+    request: ureq::RequestBuilder<B>,
+    authorization: &str,
+) -> ureq::RequestBuilder<B> {
+    request
+        .header(AUTHORIZATION, authorization)
+        .header(CONTENT_TYPE, JSON)
+}
+
+fn read_response(mut response: ureq::http::Response<ureq::Body>) -> Result<RawResponse> {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let correlation_id = header("inin-correlation-id");
+    let retry_after = header("retry-after");
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_RESPONSE_BYTES)
+        .read_to_vec()
+        .map_err(|error| {
+            let mut error = transport_error(error);
+            error.details.status = Some(status);
+            error.details.correlation_id.clone_from(&correlation_id);
+            error
+        })?;
+    Ok(RawResponse {
+        status,
+        body,
+        correlation_id,
+        retry_after,
+    })
+}
+
+/// Maps ureq's errors to the library's kinds, with a message a person can act on.
+pub(crate) fn transport_error(error: ureq::Error) -> Error {
+    match error {
+        ureq::Error::BodyExceedsLimit(limit) => Error::new(
+            ErrorKind::Decode,
+            format!("response body larger than {limit} bytes"),
+        ),
+        ureq::Error::Timeout(which) => Error::transport(format!("timed out ({which})")),
+        ureq::Error::HostNotFound => Error::transport("host not found"),
+        ureq::Error::ConnectionFailed => Error::transport("connection failed"),
+        other => Error::transport(other.to_string()),
+    }
+}
