@@ -129,6 +129,16 @@ void gp_string_free(char *s);
 const char *gp_version(void);
 
 /*
+ Every operation the library knows, as a JSON array of objects:
+ `operationId`, `method`, `path`, `summary`, `description`, `params` (each
+ `name`, `in` (`path`/`query`), `type` (`string`/`integer`/`array`),
+ `required`, `description`), `body` and `response` (`{"model", "list"}` or
+ `null`), `permissions` (`{"mode", "list"}`), `deprecated`, `replacedBy`,
+ `idempotent`. A static string, never freed. Thread-safe.
+ */
+const char *gp_operations_json(void);
+
+/*
  Delete a Presence Definition.
 
  `DELETE /api/v2/presencedefinitions/{presenceId}` (operation `deletePresencedefinition`).

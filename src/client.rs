@@ -125,7 +125,10 @@ fn interpret(operation: &Operation, response: RawResponse) -> Result<String> {
     let with_context = |message: String| {
         let mut error = decode_error(format!("{}: {message}", operation.id));
         error.details.status = Some(response.status);
-        error.details.correlation_id.clone_from(&response.correlation_id);
+        error
+            .details
+            .correlation_id
+            .clone_from(&response.correlation_id);
         error
     };
     if response.body.iter().all(u8::is_ascii_whitespace) {

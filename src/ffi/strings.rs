@@ -1,9 +1,12 @@
 //! Strings the library hands out, and its version.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, CString};
+
+use once_cell::sync::Lazy;
 
 use super::boundary::boundary;
 use super::pointers::drop_c_string;
+use crate::operations::table_json;
 
 /// Frees a string the library returned (`out_json`, `out_error`). NULL is a
 /// no-op; freeing twice, or freeing a string the library did not allocate, is
@@ -25,4 +28,17 @@ pub extern "C" fn gp_version() -> *const c_char {
         Err(_) => panic!("the version has no NUL byte"),
     };
     boundary(|_| VERSION.as_ptr(), || VERSION.as_ptr())
+}
+
+/// Every operation the library knows, as a JSON array of objects:
+/// `operationId`, `method`, `path`, `summary`, `description`, `params` (each
+/// `name`, `in` (`path`/`query`), `type` (`string`/`integer`/`array`),
+/// `required`, `description`), `body` and `response` (`{"model", "list"}` or
+/// `null`), `permissions` (`{"mode", "list"}`), `deprecated`, `replacedBy`,
+/// `idempotent`. A static string, never freed. Thread-safe.
+#[no_mangle]
+pub extern "C" fn gp_operations_json() -> *const c_char {
+    static TABLE: Lazy<CString> =
+        Lazy::new(|| CString::new(table_json().to_string()).expect("JSON text has no NUL byte"));
+    boundary(|_| c"[]".as_ptr(), || TABLE.as_ptr())
 }

@@ -5,7 +5,7 @@ pub mod table;
 
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
 pub use table::OPERATIONS;
@@ -14,6 +14,60 @@ pub use table::{Location, Method, Model, Operation, Param, Payload, Permissions,
 /// The name of the body parameter in `params_json`.
 pub const BODY: &str = "body";
 
+/// The operation table as JSON, for the wrappers' generators and for callers
+/// that discover operations at run time.
+pub fn table_json() -> Value {
+    let payload = |payload: Option<Payload>| match payload {
+        None => Value::Null,
+        Some(Payload::One(model)) => json!({"model": format!("{model:?}"), "list": false}),
+        Some(Payload::List(model)) => json!({"model": format!("{model:?}"), "list": true}),
+    };
+    let operations: Vec<Value> = OPERATIONS
+        .iter()
+        .map(|operation| {
+            let params: Vec<Value> = operation
+                .params
+                .iter()
+                .map(|param| {
+                    let (location, value_type) = match param.location {
+                        Location::Path => ("path", "string"),
+                        Location::Query(ValueType::Text) => ("query", "string"),
+                        Location::Query(ValueType::Integer) => ("query", "integer"),
+                        Location::Query(ValueType::TextList) => ("query", "array"),
+                    };
+                    json!({
+                        "name": param.name,
+                        "in": location,
+                        "type": value_type,
+                        "required": location == "path",
+                        "description": param.description,
+                    })
+                })
+                .collect();
+            let (mode, permissions): (&str, &[&str]) = match operation.permissions {
+                Permissions::None => ("none", &[]),
+                Permissions::Undocumented => ("undocumented", &[]),
+                Permissions::All(list) => ("all", list),
+                Permissions::Any(list) => ("any", list),
+            };
+            json!({
+                "operationId": operation.id,
+                "method": operation.method.as_str(),
+                "path": operation.path,
+                "summary": operation.summary,
+                "description": operation.description,
+                "params": params,
+                "body": payload(operation.body),
+                "response": payload(operation.response),
+                "permissions": {"mode": mode, "list": permissions},
+                "deprecated": operation.replaced_by.is_some(),
+                "replacedBy": operation.replaced_by,
+                "idempotent": operation.idempotent,
+            })
+        })
+        .collect();
+    Value::Array(operations)
+}
 /// Finds an operation by its `operationId`, exactly as the reference spells it.
 pub fn find(operation_id: &str) -> Result<&'static Operation> {
     OPERATIONS
