@@ -12,6 +12,8 @@ pub mod error;
 pub mod ffi;
 pub mod models;
 pub mod operations;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod transport;
 
 pub use client::Client;

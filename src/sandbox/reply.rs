@@ -1,0 +1,150 @@
+//! Responses: what handlers return, the API's ErrorBody, and writing to the socket.
+
+use serde_json::{json, Value};
+use tiny_http::{Header, Request, Response};
+
+/// The header that carries each response's correlation id, as Genesys Cloud sends it.
+const CORRELATION_HEADER: &str = "inin-correlation-id";
+
+/// A successful (or OAuth-style) answer: status, optional JSON body, extra headers.
+pub struct Reply {
+    pub status: u16,
+    pub body: Option<Value>,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl Reply {
+    /// `status` with a JSON body.
+    pub fn json(status: u16, body: Value) -> Reply {
+        Reply {
+            status,
+            body: Some(body),
+            headers: Vec::new(),
+        }
+    }
+
+    /// `200 OK` with a JSON body.
+    pub fn ok(body: Value) -> Reply {
+        Reply::json(200, body)
+    }
+
+    /// `status` with no body at all (`204`, or the deprecated API's bodiless `200`).
+    pub fn empty(status: u16) -> Reply {
+        Reply {
+            status,
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// A failed API call, answered with Genesys Cloud's `ErrorBody` JSON.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl ApiError {
+    /// An error with the given status, `ErrorBody.code` and message.
+    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// `400 bad.request`.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(400, "bad.request", message)
+    }
+
+    /// `401 bad.credentials`.
+    pub fn unauthorized(message: impl Into<String>) -> ApiError {
+        ApiError::new(401, "bad.credentials", message)
+    }
+
+    /// `404 not.found`.
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(404, "not.found", message)
+    }
+
+    /// `409 conflict`.
+    pub fn conflict(message: impl Into<String>) -> ApiError {
+        ApiError::new(409, "conflict", message)
+    }
+
+    /// `405 method.not.allowed` with the `Allow` header listing `allowed`.
+    pub fn method_not_allowed(allowed: &[&str]) -> ApiError {
+        ApiError::new(
+            405,
+            "method.not.allowed",
+            "The HTTP method is not allowed here.",
+        )
+        .with_header("Allow", allowed.join(", "))
+    }
+
+    /// `500 internal.server.error`, for a handler that failed unexpectedly.
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            500,
+            "internal.server.error",
+            "The server encountered an unexpected condition which prevented it from fulfilling the request.",
+        )
+    }
+
+    /// The same error with one more response header.
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> ApiError {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The `ErrorBody` reply; `context_id` is the response's correlation id.
+    pub fn into_reply(self, context_id: &str) -> Reply {
+        let body = json!({
+            "message": self.message,
+            "code": self.code,
+            "status": self.status,
+            "messageParams": {},
+            "contextId": context_id,
+            "details": [],
+            "errors": [],
+        });
+        Reply {
+            headers: self.headers,
+            ..Reply::json(self.status, body)
+        }
+    }
+}
+
+/// Writes `reply` to the client, adding the correlation id and the JSON content type.
+pub fn send(request: Request, reply: Reply, correlation_id: &str) {
+    let body = reply
+        .body
+        .as_ref()
+        .map(Value::to_string)
+        .unwrap_or_default();
+    let mut response = Response::from_data(body).with_status_code(reply.status);
+    let content_type = reply
+        .body
+        .as_ref()
+        .map(|_| ("Content-Type", "application/json"));
+    let headers = reply
+        .headers
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .chain([(CORRELATION_HEADER, correlation_id)])
+        .chain(content_type);
+    for (name, value) in headers {
+        // Every header we build is ASCII; a value that is not is skipped, not fatal.
+        if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(header);
+        }
+    }
+    // A client that hung up is not an error the sandbox can do anything about.
+    let _ = request.respond(response);
+}
