@@ -185,6 +185,19 @@ fn ffi_functions() -> String {
             name = snake_case(operation.id),
         );
     }
+    code.push_str(
+        "\n/// Every per-operation function with its `operationId`, in table order.\n\
+         pub static OPERATION_FUNCTIONS: &[(&str, OperationFunction)] = &[\n",
+    );
+    for operation in OPERATIONS {
+        let _ = writeln!(
+            code,
+            "    ({:?}, gp_{}),",
+            operation.id,
+            snake_case(operation.id)
+        );
+    }
+    code.push_str("];\n");
     code
 }
 

@@ -71,3 +71,37 @@ pub(crate) unsafe fn answer_status(
     }
     status
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::pointers::drop_c_string;
+    use crate::ffi::GP_ERROR_INTERNAL;
+    use std::ffi::CStr;
+
+    fn take(ptr: *mut c_char) -> String {
+        let text = unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned();
+        unsafe { drop_c_string(ptr) };
+        text
+    }
+
+    #[test]
+    fn a_panic_becomes_an_internal_error_json() {
+        let mut out = std::ptr::null_mut();
+        let status = unsafe { answer_json(&mut out, || panic!("kaboom {}", 42)) };
+        assert_eq!(status, GP_ERROR_INTERNAL);
+        let error: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
+        assert_eq!(error["kind"], "internal");
+        assert!(error["message"].as_str().unwrap().contains("kaboom 42"));
+
+        let mut out_error = std::ptr::null_mut();
+        let status = unsafe { answer_status(&mut out_error, || panic!("static message")) };
+        assert_eq!(status, GP_ERROR_INTERNAL);
+        assert!(take(out_error).contains("static message"));
+        let status = unsafe { answer_status(std::ptr::null_mut(), || panic!("unseen")) };
+        assert_eq!(
+            status, GP_ERROR_INTERNAL,
+            "a NULL out_error still gets the status"
+        );
+    }
+}

@@ -7,4 +7,8 @@ use super::client::{call_operation, gp_client};
 use super::gp_status;
 use crate::operations::OPERATIONS;
 
+/// The signature shared by every `gp_<operation>` function.
+pub type OperationFunction =
+    unsafe extern "C" fn(*const gp_client, *const c_char, *mut *mut c_char) -> gp_status;
+
 include!(concat!(env!("OUT_DIR"), "/ffi_operations.rs"));

@@ -223,7 +223,6 @@ fn push_query_value(
             let _ = write!(out, "{number}");
         }
         (ValueType::Integer, _) => return Err("an integer"),
-        (ValueType::TextList, Value::String(text)) => push_encoded(out, text),
         (ValueType::TextList, Value::Array(items)) => {
             if items.is_empty() {
                 return Ok(false);

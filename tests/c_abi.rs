@@ -1,0 +1,67 @@
+#![cfg(feature = "sandbox")]
+//! The header as C and C++ programs see it: `tests/c/abi_smoke.c` compiled with
+//! `-Wall -Wextra -Werror -pedantic` as C11 and as C++17, linked against the
+//! built shared library and run against the sandbox.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use genesys_presence::sandbox::{Sandbox, SandboxOptions};
+
+/// `target/<profile>`, where cargo put the shared library this test links.
+fn library_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().and_then(Path::parent).unwrap().to_owned()
+}
+
+fn compile(language: &str, standard: &str, output: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let library_dir = library_dir();
+    let status = Command::new(if language == "c" { "cc" } else { "c++" })
+        .args([
+            "-x",
+            language,
+            standard,
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-pedantic",
+        ])
+        .arg(root.join("tests/c/abi_smoke.c"))
+        .arg(format!("-I{}", root.join("include").display()))
+        .arg(format!("-L{}", library_dir.display()))
+        .arg(format!("-Wl,-rpath,{}", library_dir.display()))
+        .args(["-lgenesys_presence", "-o"])
+        .arg(output)
+        .status()
+        .expect("a C compiler is installed");
+    assert!(
+        status.success(),
+        "compiling as {language} {standard} failed"
+    );
+}
+
+#[test]
+fn the_header_compiles_cleanly_and_the_calls_work_from_c_and_cpp() {
+    let sandbox = Sandbox::start(SandboxOptions {
+        static_token: Some("test-token".into()),
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    for (language, standard) in [("c", "-std=c11"), ("c++", "-std=c++17")] {
+        let binary = scratch.join(format!("abi_smoke_{}", language.replace('+', "p")));
+        compile(language, standard, &binary);
+        let output = Command::new(&binary).arg(sandbox.url()).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{language}:\n{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            stdout.contains("0 failure(s)") && !stdout.contains("FAIL"),
+            "{stdout}"
+        );
+    }
+}

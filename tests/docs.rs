@@ -1,0 +1,39 @@
+//! The README and the header list every operation of the table.
+
+use genesys_presence::operations::OPERATIONS;
+
+fn snake_case(name: &str) -> String {
+    name.chars()
+        .flat_map(|ch| {
+            let lower = ch.to_ascii_lowercase();
+            (ch.is_ascii_uppercase())
+                .then_some('_')
+                .into_iter()
+                .chain([lower])
+        })
+        .collect()
+}
+
+#[test]
+fn every_operation_is_documented_and_declared() {
+    let readme = include_str!("../README.md");
+    let header = include_str!("../include/genesys_presence.h");
+    for operation in OPERATIONS {
+        let function = format!("gp_{}", snake_case(operation.id));
+        let row = format!("| `{}`", operation.id);
+        assert!(readme.contains(&row), "README lacks {}", operation.id);
+        assert!(
+            readme.contains(&format!("`{function}`")),
+            "README lacks {function}"
+        );
+        assert!(
+            header.contains(&format!("gp_status {function}(")),
+            "header lacks {function}"
+        );
+        assert!(header.contains(&format!(
+            "`{} {}`",
+            operation.method.as_str(),
+            operation.path
+        )));
+    }
+}
