@@ -9,6 +9,20 @@
 #include <stdint.h>
 
 /*
+ Log levels, as passed to a `gp_log_callback`; also the order of the
+ config's `logLevel` values.
+ */
+#define GP_LOG_ERROR 1
+
+#define GP_LOG_WARN 2
+
+#define GP_LOG_INFO 3
+
+#define GP_LOG_DEBUG 4
+
+#define GP_LOG_TRACE 5
+
+/*
  A Presence API client: configuration, connection pool and tokens.
  Opaque; create with `gp_client_new`, free with `gp_client_free`.
  Safe to use from many threads at once.
@@ -20,6 +34,16 @@ typedef struct gp_client gp_client;
  and only ever appended to.
  */
 typedef int32_t gp_status;
+
+/*
+ Receives one log line: `level` is a `GP_LOG_*` constant and `message` a
+ NUL-terminated UTF-8 line, valid only during the call (copy it to keep it).
+ Called on whichever thread made the call that logs, possibly several at
+ once; it must not unwind (throw, longjmp) into the library.
+ */
+typedef void (*gp_log_callback)(void *user_data,
+                                int32_t level,
+                                const char *message);
 
 /*
  Success: the output holds the result.
@@ -114,6 +138,23 @@ gp_status gp_call(const gp_client *client,
                   const char *operation_id,
                   const char *params_json,
                   char **out_json);
+
+/*
+ Sends the client's log lines to `callback` (with `user_data`) instead of
+ stderr; a NULL `callback` goes back to stderr. Which lines is set by the
+ config's `logLevel` (`off` by default: set it to receive anything). Lines
+ never contain tokens, secrets or `Authorization` values.
+
+ `user_data` is passed back untouched and must stay valid, and usable from any
+ thread, until the callback is replaced or the client freed. Returns `GP_OK`,
+ or `GP_ERROR_INVALID_ARGUMENT` for a NULL client (then `*out_error`, if
+ `out_error` is not NULL, is an error JSON to free with `gp_string_free`).
+ Safe while other threads make calls.
+ */
+gp_status gp_client_set_log_callback(const gp_client *client,
+                                     gp_log_callback callback,
+                                     void *user_data,
+                                     char **out_error);
 
 /*
  Frees a string the library returned (`out_json`, `out_error`). NULL is a

@@ -11,6 +11,7 @@ use ureq::Agent;
 
 use crate::config::{Config, Credentials};
 use crate::error::{Error, Result};
+use crate::log::{LogLevel, Logger};
 use crate::transport::transport_error;
 
 /// Renew this long before expiry (or at a tenth of the lifetime, if shorter),
@@ -73,7 +74,7 @@ impl Auth {
     }
 
     /// A token valid for at least the renewal margin, fetching one if needed.
-    pub fn token(&self, agent: &Agent) -> Result<String> {
+    pub fn token(&self, agent: &Agent, logger: &Logger) -> Result<String> {
         if let Some(token) = self.usable() {
             return Ok(token);
         }
@@ -95,7 +96,17 @@ impl Auth {
         if let Some(token) = self.usable() {
             return Ok(token);
         }
-        let token = self.fetch(agent, client_id, client_secret)?;
+        let token = self
+            .fetch(agent, client_id, client_secret)
+            .inspect_err(|error| {
+                logger.log(LogLevel::Error, || error.message.clone());
+            })?;
+        logger.log(LogLevel::Debug, || {
+            format!(
+                "fetched a token from {} for client {client_id}",
+                self.token_url
+            )
+        });
         let value = token.value.clone();
         *self
             .current

@@ -4,10 +4,14 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use std::time::{Duration, Instant};
+
 use crate::auth::Auth;
 use crate::config::{checked_header_value, Config};
 use crate::error::{Error, ErrorKind, Result};
-use crate::operations::{self, Operation, Payload, OPERATIONS};
+use crate::log::{LogLevel, LogSink, Logger};
+use crate::operations::{self, Operation, Payload, Request, OPERATIONS};
+use crate::retry::{parse_retry_after, Attempts};
 use crate::transport::{RawResponse, Transport};
 
 /// A Presence API client. Cheap to share: every method takes `&self`, and one
@@ -17,6 +21,7 @@ pub struct Client {
     config: Config,
     transport: Transport,
     auth: Auth,
+    logger: Logger,
 }
 
 const _: () = {
@@ -29,10 +34,12 @@ impl Client {
     pub fn new(config: Config) -> Result<Client> {
         let transport = Transport::new(&config)?;
         let auth = Auth::new(&config);
+        let logger = Logger::new(config.log_level);
         Ok(Client {
             config,
             transport,
             auth,
+            logger,
         })
     }
 
@@ -55,6 +62,12 @@ impl Client {
         Ok(())
     }
 
+    /// Sends log lines to `sink` instead of stderr (`None`: back to stderr).
+    /// Which lines is set by the config's `logLevel`.
+    pub fn set_log_sink(&self, sink: Option<LogSink>) {
+        self.logger.set_sink(sink);
+    }
+
     /// Calls an operation by `operationId` with its parameters as a JSON object
     /// text; returns the response body as JSON text (`null` when empty).
     pub fn call_json(&self, operation_id: &str, params_json: &str) -> Result<String> {
@@ -73,7 +86,8 @@ impl Client {
         serde_json::from_str(&json).map_err(|error| decode_error(error.to_string()))
     }
 
-    /// Validates, sends (renewing the token once on 401) and checks the response.
+    /// Validates, sends (renewing the token once on 401, retrying as the
+    /// config's `retry` allows) and checks the response.
     pub(crate) fn execute(
         &self,
         operation: &Operation,
@@ -81,19 +95,72 @@ impl Client {
     ) -> Result<String> {
         let request = operation.prepare(params)?;
         let url = format!("{}{}", self.config.base_url, request.path_and_query);
-        let agent = self.transport.agent();
+        let mut attempts = Attempts::new(self.config.retry);
         let mut renewed = false;
         loop {
-            let token = self.auth.token(agent)?;
-            let response =
-                self.transport
-                    .send(request.method, &url, &token, request.body.as_deref())?;
-            if response.status == 401 && !renewed && self.auth.invalidate(&token) {
+            let token = self.auth.token(self.transport.agent(), &self.logger)?;
+            let started = Instant::now();
+            let timeout = attempts.attempt_timeout(self.config.timeout);
+            let outcome = self.transport.send(
+                request.method,
+                &url,
+                &token,
+                request.body.as_deref(),
+                timeout,
+            );
+            self.log_attempt(&request, &outcome, started.elapsed(), attempts.retries());
+            if matches!(&outcome, Ok(response) if response.status == 401)
+                && !renewed
+                && self.auth.invalidate(&token)
+            {
                 renewed = true;
+                self.logger.log(LogLevel::Info, || {
+                    "401: renewing the token and replaying once".to_owned()
+                });
                 continue;
             }
-            return interpret(operation, response);
+            let Some(wait) = attempts.next_wait(&outcome, operation.idempotent) else {
+                return outcome.and_then(|response| interpret(operation, response));
+            };
+            self.logger.log(LogLevel::Warn, || {
+                format!(
+                    "retrying {} {} in {} ms (retry {} of {})",
+                    request.method.as_str(),
+                    request.path_and_query,
+                    wait.as_millis(),
+                    attempts.retries(),
+                    self.config.retry.max_retries
+                )
+            });
+            std::thread::sleep(wait);
         }
+    }
+
+    /// One line per attempt: method, path, outcome, duration, retries and
+    /// correlation id. Never a header, token or body.
+    fn log_attempt(
+        &self,
+        request: &Request,
+        outcome: &Result<RawResponse>,
+        took: Duration,
+        retries: u32,
+    ) {
+        self.logger.log(LogLevel::Info, || {
+            let (result, correlation_id) = match outcome {
+                Ok(response) => (
+                    response.status.to_string(),
+                    response.correlation_id.as_deref(),
+                ),
+                Err(error) => (format!("{:?} error: {}", error.kind, error.message), None),
+            };
+            format!(
+                "{} {} -> {result} in {:.1} ms (retries {retries}, correlation id {})",
+                request.method.as_str(),
+                request.path_and_query,
+                took.as_secs_f64() * 1000.0,
+                correlation_id.unwrap_or("-"),
+            )
+        });
     }
 
     /// Runs one operation of the typed API: `params` built by the generated
@@ -185,7 +252,10 @@ fn http_error(response: RawResponse) -> Error {
     error.details.status = Some(status);
     error.details.code = field("code");
     error.details.correlation_id = correlation_id;
-    error.details.retry_after_seconds = retry_after.and_then(|text| text.trim().parse().ok());
+    error.details.retry_after_seconds = retry_after
+        .as_deref()
+        .and_then(parse_retry_after)
+        .map(|wait| wait.as_secs_f64().ceil() as u64);
     error.details.body = json;
     error
 }

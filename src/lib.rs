@@ -10,8 +10,10 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod ffi;
+pub mod log;
 pub mod models;
 pub mod operations;
+pub mod retry;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod transport;

@@ -1,6 +1,9 @@
 //! HTTP: one pooled `ureq::Agent` per client, and raw responses.
 
+use std::time::Duration;
+
 use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::{Agent, Proxy};
 
 use crate::config::Config;
@@ -41,6 +44,7 @@ impl Transport {
             ),
         };
         let agent = Agent::config_builder()
+            .tls_config(tls_config(config)?)
             .http_status_as_error(false)
             .proxy(proxy)
             .timeout_global(Some(config.timeout))
@@ -68,31 +72,61 @@ impl Transport {
         url: &str,
         bearer: &str,
         body: Option<&[u8]>,
+        timeout: Duration,
     ) -> Result<RawResponse> {
         let authorization = format!("Bearer {bearer}");
-        let result =
-            match (method, body) {
-                (Method::Get, _) => with_headers(self.agent.get(url), &authorization).call(),
-                (Method::Delete, _) => with_headers(self.agent.delete(url), &authorization).call(),
-                (Method::Post, body) => with_headers(self.agent.post(url), &authorization)
-                    .send(body.unwrap_or_default()),
-                (Method::Put, body) => {
-                    with_headers(self.agent.put(url), &authorization).send(body.unwrap_or_default())
-                }
-                (Method::Patch, body) => with_headers(self.agent.patch(url), &authorization)
-                    .send(body.unwrap_or_default()),
-            };
+        let body = body.unwrap_or_default();
+        let result = match method {
+            Method::Get => prepared(self.agent.get(url), &authorization, timeout).call(),
+            Method::Delete => prepared(self.agent.delete(url), &authorization, timeout).call(),
+            Method::Post => prepared(self.agent.post(url), &authorization, timeout).send(body),
+            Method::Put => prepared(self.agent.put(url), &authorization, timeout).send(body),
+            Method::Patch => prepared(self.agent.patch(url), &authorization, timeout).send(body),
+        };
         read_response(result.map_err(transport_error)?)
     }
 }
 
-fn with_headers<B>(
+/// Adds the headers every API request carries, and this attempt's time limit.
+fn prepared<B>(
     request: ureq::RequestBuilder<B>,
     authorization: &str,
+    timeout: Duration,
 ) -> ureq::RequestBuilder<B> {
     request
         .header(AUTHORIZATION, authorization)
         .header(CONTENT_TYPE, JSON)
+        .config()
+        .timeout_global(Some(timeout))
+        .build()
+}
+
+/// Verified TLS always; `caCertPath` adds its certificates to Mozilla's roots
+/// (for enterprise TLS-inspecting proxies) rather than replacing them.
+fn tls_config(config: &Config) -> Result<TlsConfig> {
+    let Some(path) = &config.ca_cert_path else {
+        return Ok(TlsConfig::default());
+    };
+    let invalid =
+        |why: String| Error::invalid_argument(format!("config: caCertPath {path:?}: {why}"));
+    let pem = std::fs::read(path).map_err(|error| invalid(error.to_string()))?;
+    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()))
+        .collect();
+    let defaults = roots.len();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item.map_err(|error| invalid(error.to_string()))? {
+            PemItem::Certificate(certificate) => roots.push(certificate),
+            _ => continue,
+        }
+    }
+    if roots.len() == defaults {
+        return Err(invalid("holds no PEM certificate".to_owned()));
+    }
+    Ok(TlsConfig::builder()
+        .root_certs(RootCerts::new_with_certs(&roots))
+        .build())
 }
 
 fn read_response(mut response: ureq::http::Response<ureq::Body>) -> Result<RawResponse> {

@@ -527,3 +527,46 @@ fn version_and_operation_table_are_static_strings() {
     assert_eq!(gp_operations_json(), gp_operations_json());
     let _: *const c_char = gp_version();
 }
+
+extern "C" fn collect_line(user_data: *mut std::ffi::c_void, level: i32, message: *const c_char) {
+    let lines = unsafe { &*(user_data as *const std::sync::Mutex<Vec<(i32, String)>>) };
+    let message = unsafe { CStr::from_ptr(message) }
+        .to_str()
+        .unwrap()
+        .to_owned();
+    lines.lock().unwrap().push((level, message));
+}
+
+#[test]
+fn log_lines_reach_a_c_callback_with_its_user_data() {
+    use genesys_presence::ffi::log::{gp_client_set_log_callback, GP_LOG_INFO};
+    let mut server = mockito::Server::new();
+    let _mocks = mock_echo(&mut server, true);
+    let client =
+        FfiClient::new(&json!({"basePath": server.url(), "accessToken": "t", "logLevel": "info"}));
+    let lines = std::sync::Mutex::new(Vec::<(i32, String)>::new());
+    let user_data = &lines as *const _ as *mut std::ffi::c_void;
+    let status =
+        unsafe { gp_client_set_log_callback(client.0, Some(collect_line), user_data, null_mut()) };
+    assert_eq!(status, 0);
+    client.ok("getSystempresences", &json!({}));
+    let status = unsafe { gp_client_set_log_callback(client.0, None, null_mut(), null_mut()) };
+    assert_eq!(status, 0, "NULL callback: back to stderr");
+    client.ok("getSystempresences", &json!({}));
+
+    let lines = lines.lock().unwrap();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0].0, GP_LOG_INFO);
+    assert!(
+        lines[0]
+            .1
+            .starts_with("GET /api/v2/systempresences -> 200 in "),
+        "{lines:?}"
+    );
+    let mut error = null_mut();
+    let status = unsafe {
+        gp_client_set_log_callback(null_mut(), Some(collect_line), null_mut(), &mut error)
+    };
+    assert_eq!(status, INVALID_ARGUMENT);
+    assert!(take_string(error).unwrap().contains("client is NULL"));
+}

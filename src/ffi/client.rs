@@ -23,6 +23,12 @@ const _: () = {
     assert_send_sync::<gp_client>();
 };
 
+impl gp_client {
+    pub(crate) fn inner(&self) -> &Client {
+        &self.client
+    }
+}
+
 /// Creates a client from a JSON config object (keys in the README; `""` means
 /// all defaults; an unknown key is an error).
 ///

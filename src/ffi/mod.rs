@@ -12,6 +12,7 @@
 
 mod boundary;
 pub mod client;
+pub mod log;
 pub mod operations;
 mod pointers;
 pub mod strings;
