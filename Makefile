@@ -1,23 +1,59 @@
 # genesys-presence: build, test and demo entry points. `make test` is what CI runs.
 
 CARGO ?= cargo
-RELEASE_LIB := target/release/libgenesys_presence.so
-SANDBOX := target/release/presence-sandbox
+CC ?= cc
+CXX ?= c++
+RELEASE_DIR := target/release
+# The sandbox is built in its own target dir, so the library in target/release
+# stays the shipped one, without the sandbox feature.
+SANDBOX_TARGET := target/sandbox
+SANDBOX := $(SANDBOX_TARGET)/release/presence-sandbox
+WARNINGS := -Wall -Wextra -Werror -pedantic
+LINK := -Iinclude -L$(RELEASE_DIR) -lgenesys_presence -Wl,-rpath,$(CURDIR)/$(RELEASE_DIR)
+EXAMPLES := build/quickstart build/quickstart_cpp
+SANITIZED := build/quickstart_asan build/quickstart_cpp_asan
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -g
+VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	--show-leak-kinds=definite,indirect --error-exitcode=99
 
-.PHONY: all build sandbox test check rust-test header-check lint clean
+.PHONY: all build sandbox examples demo test check lint header-check rust-test memcheck \
+	csharp-test clean
 
 all: build
 
-## The shipped library (without the sandbox) and its header.
+## The shipped library and its header: target/release/libgenesys_presence.{so,a}.
 build:
 	$(CARGO) build --release
 
 ## The local Presence API simulator.
 sandbox:
-	$(CARGO) build --release --features sandbox --bin presence-sandbox
+	CARGO_TARGET_DIR=$(SANDBOX_TARGET) $(CARGO) build --release --features sandbox --bin presence-sandbox
+
+## The quick start: the C and C++ examples against a fresh sandbox (or a real
+## org when GENESYS_CLOUD_CLIENT_ID, _CLIENT_SECRET and _REGION are set).
+demo: examples sandbox
+	SANDBOX=$(SANDBOX) examples/run_against_sandbox.sh $(EXAMPLES)
+
+examples: $(EXAMPLES)
+
+build/quickstart: examples/quickstart.c build
+	@mkdir -p build
+	$(CC) -std=c11 $(WARNINGS) $< $(LINK) -o $@
+
+build/quickstart_cpp: examples/quickstart.cpp build
+	@mkdir -p build
+	$(CXX) -std=c++17 $(WARNINGS) $< $(LINK) -o $@
+
+build/quickstart_asan: examples/quickstart.c build
+	@mkdir -p build
+	$(CC) -std=c11 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
+
+build/quickstart_cpp_asan: examples/quickstart.cpp build
+	@mkdir -p build
+	$(CXX) -std=c++17 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
 
 ## Everything CI runs: formatting, lints, header drift, and every test suite.
-test: check rust-test
+test: check rust-test demo memcheck csharp-test
 
 check: lint header-check
 
@@ -34,5 +70,17 @@ header-check:
 rust-test:
 	$(CARGO) test --all-features
 
+## The examples under valgrind and built with AddressSanitizer + UBSan: no
+## memory error and no definite or indirect leak.
+memcheck: $(EXAMPLES) $(SANITIZED) sandbox
+	SANDBOX=$(SANDBOX) examples/run_against_sandbox.sh \
+		"$(VALGRIND) build/quickstart" "$(VALGRIND) build/quickstart_cpp" \
+		build/quickstart_asan build/quickstart_cpp_asan
+
+## The .NET wrapper (installs mono-mcs and NUnit from Debian's packages if missing).
+csharp-test: build sandbox
+	PRESENCE_SANDBOX=$(SANDBOX) bindings/csharp/run_tests.sh
+
 clean:
 	$(CARGO) clean
+	rm -rf build

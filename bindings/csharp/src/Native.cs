@@ -1,0 +1,118 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Genesys.Presence
+{
+    /// <summary>
+    /// Owns one native <c>gp_client</c>. The P/Invoke signatures take this type, so the
+    /// marshaller keeps the handle alive (and its reference count up) for the length of
+    /// every call: <see cref="ReleaseHandle"/> runs only after the last call returned,
+    /// which is the C ABI's rule for <c>gp_client_free</c>.
+    /// </summary>
+    internal sealed class ClientHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        private ClientHandle() : base(true)
+        {
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.gp_client_free(handle);
+            return true;
+        }
+    }
+
+    /// <summary>The C ABI of <c>include/genesys_presence.h</c>.</summary>
+    /// <remarks>
+    /// Strings go in as NUL-terminated UTF-8 <c>byte[]</c> (see <see cref="Utf8"/>) and come
+    /// back as <see cref="IntPtr"/>, read with <see cref="Utf8.Read"/> and then freed with
+    /// <see cref="gp_string_free"/> in a <c>finally</c>.
+    /// </remarks>
+    internal static class NativeMethods
+    {
+        /// <summary>
+        /// Resolved as <c>libgenesys_presence.so</c> / <c>.dylib</c> / <c>genesys_presence.dll</c>
+        /// by both .NET and mono.
+        /// </summary>
+        private const string Library = "genesys_presence";
+
+        internal const int GP_OK = 0;
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_client_new(byte[] configJson, out ClientHandle client, out IntPtr error);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void gp_client_free(IntPtr client);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_client_set_access_token(ClientHandle client, byte[] accessToken, out IntPtr error);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_call(ClientHandle client, byte[] operationId, byte[] paramsJson, out IntPtr json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void gp_string_free(IntPtr s);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr gp_version();
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr gp_operations_json();
+    }
+
+    /// <summary>
+    /// UTF-8 both ways, by hand: mono marshals <c>string</c> with the locale's encoding,
+    /// not UTF-8, and neither runtime rejects what C cannot carry.
+    /// </summary>
+    internal static class Utf8
+    {
+        /// <summary>Strict: a lone surrogate is an error, never a silent U+FFFD.</summary>
+        private static readonly UTF8Encoding Encoding = new UTF8Encoding(false, true);
+
+        /// <summary>
+        /// <paramref name="text"/> as NUL-terminated UTF-8, or null for null. An embedded NUL
+        /// (which C would read as the end) or a lone surrogate is an <see cref="ArgumentException"/>.
+        /// </summary>
+        internal static byte[] ToNative(string text, string paramName)
+        {
+            if (text == null)
+            {
+                return null;
+            }
+            if (text.IndexOf('\0') >= 0)
+            {
+                throw new ArgumentException("must not contain a NUL character", paramName);
+            }
+            byte[] bytes;
+            try
+            {
+                bytes = new byte[Encoding.GetByteCount(text) + 1];
+            }
+            catch (EncoderFallbackException e)
+            {
+                throw new ArgumentException("is not valid UTF-16 (a lone surrogate)", paramName, e);
+            }
+            Encoding.GetBytes(text, 0, text.Length, bytes, 0);
+            return bytes;
+        }
+
+        /// <summary>The NUL-terminated UTF-8 string at <paramref name="p"/>; null for NULL. Does not free it.</summary>
+        internal static string Read(IntPtr p)
+        {
+            if (p == IntPtr.Zero)
+            {
+                return null;
+            }
+            int length = 0;
+            while (Marshal.ReadByte(p, length) != 0)
+            {
+                length++;
+            }
+            var bytes = new byte[length];
+            Marshal.Copy(p, bytes, 0, length);
+            return Encoding.GetString(bytes);
+        }
+    }
+}

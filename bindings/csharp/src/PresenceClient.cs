@@ -1,0 +1,181 @@
+using System;
+
+namespace Genesys.Presence
+{
+    /// <summary>
+    /// A client of the Genesys Cloud Presence API: configuration, connection pool and token,
+    /// over the native <c>genesys_presence</c> library.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Every operation of the API is a method (generated from the library's operation table):
+    /// path parameters are required strings, query parameters optional arguments, request
+    /// bodies JSON text. Each returns the response body as JSON text, and the text
+    /// <c>"null"</c> (not a C# null) when the API returns no body, so that the result always
+    /// parses as JSON. <see cref="Call"/> reaches any operation by its <c>operationId</c>.
+    /// </para>
+    /// <para>
+    /// Threads: one client may be used from any number of threads at once; share it.
+    /// <see cref="Dispose"/> does not wait: calls already running finish normally (the native
+    /// client is freed when the last of them returns), and calls started after it throw
+    /// <see cref="ObjectDisposedException"/>.
+    /// </para>
+    /// </remarks>
+    public sealed partial class PresenceClient : IDisposable
+    {
+        private readonly ClientHandle _handle;
+
+        /// <summary>
+        /// Set by <see cref="Dispose"/>. The handle alone cannot say so: while a call holds a
+        /// reference, a disposed SafeHandle is not yet closed and still lends itself to new calls.
+        /// </summary>
+        private volatile bool _disposed;
+
+        /// <summary>
+        /// Creates a client from a JSON config object, e.g.
+        /// <c>{"environment": "mypurecloud.ie", "clientId": "...", "clientSecret": "..."}</c>;
+        /// <c>""</c> or <c>"{}"</c> means all defaults. Keys: <c>environment</c>, <c>basePath</c>,
+        /// <c>authBasePath</c>, <c>accessToken</c>, <c>clientId</c>, <c>clientSecret</c>,
+        /// <c>timeoutMs</c>, <c>connectTimeoutMs</c>, <c>retry</c>, <c>proxy</c>,
+        /// <c>caCertPath</c>, <c>userAgent</c>, <c>allowInsecureHttp</c>, <c>logLevel</c>.
+        /// </summary>
+        /// <exception cref="ArgumentNullException"><paramref name="configJson"/> is null.</exception>
+        /// <exception cref="PresenceException">The config is not valid JSON, has an unknown key or a bad value
+        /// (<see cref="PresenceErrorKind.InvalidArgument"/>).</exception>
+        public PresenceClient(string configJson)
+        {
+            if (configJson == null)
+            {
+                throw new ArgumentNullException(nameof(configJson));
+            }
+            byte[] config = Utf8.ToNative(configJson, nameof(configJson));
+            ClientHandle handle = null;
+            IntPtr error = IntPtr.Zero;
+            int status;
+            string errorJson;
+            try
+            {
+                status = NativeMethods.gp_client_new(config, out handle, out error);
+                errorJson = Utf8.Read(error);
+            }
+            finally
+            {
+                NativeMethods.gp_string_free(error);
+            }
+            if (status != NativeMethods.GP_OK || handle.IsInvalid)
+            {
+                handle?.Dispose();
+                throw PresenceException.FromNative(status, errorJson);
+            }
+            _handle = handle;
+        }
+
+        /// <summary>The native library's version, e.g. <c>0.1.0</c>.</summary>
+        public static string NativeVersion => Utf8.Read(NativeMethods.gp_version());
+
+        /// <summary>
+        /// Every operation the native library knows, as a JSON array (<c>operationId</c>,
+        /// <c>method</c>, <c>path</c>, <c>params</c>, <c>body</c>, <c>response</c>,
+        /// <c>permissions</c>, <c>deprecated</c>, ...): the table the methods are generated from.
+        /// </summary>
+        public static string OperationsJson => Utf8.Read(NativeMethods.gp_operations_json());
+
+        /// <summary>
+        /// Calls any operation by its <c>operationId</c> (e.g. <c>getUserPresencesPurecloud</c>)
+        /// with a JSON object of its parameters by their API names, e.g.
+        /// <c>{"userId": "...", "body": {...}}</c>.
+        /// </summary>
+        /// <param name="operationId">The operation, spelt as the API spells it.</param>
+        /// <param name="paramsJson">The parameters as a JSON object; null or <c>""</c> means none.</param>
+        /// <returns>The response body as JSON text; <c>"null"</c> when the API returns none.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="operationId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public string Call(string operationId, string paramsJson = null)
+        {
+            if (operationId == null)
+            {
+                throw new ArgumentNullException(nameof(operationId));
+            }
+            return Invoke(operationId, paramsJson);
+        }
+
+        /// <summary>
+        /// Replaces the bearer token, for callers that run their own OAuth flow (authorization
+        /// code, PKCE, SAML). Calls that start after it returns use the new token; safe while
+        /// other threads make calls.
+        /// </summary>
+        /// <exception cref="ArgumentNullException"><paramref name="accessToken"/> is null.</exception>
+        /// <exception cref="PresenceException">The token is empty or has characters not allowed in an HTTP header
+        /// (<see cref="PresenceErrorKind.InvalidArgument"/>).</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public void SetAccessToken(string accessToken)
+        {
+            if (accessToken == null)
+            {
+                throw new ArgumentNullException(nameof(accessToken));
+            }
+            ThrowIfDisposed();
+            byte[] token = Utf8.ToNative(accessToken, nameof(accessToken));
+            IntPtr error = IntPtr.Zero;
+            int status;
+            string errorJson;
+            try
+            {
+                status = NativeMethods.gp_client_set_access_token(_handle, token, out error);
+                errorJson = Utf8.Read(error);
+            }
+            finally
+            {
+                NativeMethods.gp_string_free(error);
+            }
+            if (status != NativeMethods.GP_OK)
+            {
+                throw PresenceException.FromNative(status, errorJson);
+            }
+        }
+
+        /// <summary>
+        /// Releases the native client once every call in progress has returned. Further calls
+        /// throw <see cref="ObjectDisposedException"/>; disposing twice is harmless.
+        /// </summary>
+        public void Dispose()
+        {
+            _disposed = true;
+            _handle.Dispose();
+        }
+
+        /// <summary>The one path to <c>gp_call</c>: every method ends here.</summary>
+        private string Invoke(string operationId, string paramsJson)
+        {
+            ThrowIfDisposed();
+            byte[] operation = Utf8.ToNative(operationId, nameof(operationId));
+            byte[] parameters = Utf8.ToNative(paramsJson, nameof(paramsJson));
+            IntPtr output = IntPtr.Zero;
+            int status;
+            string json;
+            try
+            {
+                status = NativeMethods.gp_call(_handle, operation, parameters, out output);
+                json = Utf8.Read(output);
+            }
+            finally
+            {
+                NativeMethods.gp_string_free(output);
+            }
+            if (status != NativeMethods.GP_OK)
+            {
+                throw PresenceException.FromNative(status, json);
+            }
+            return json;
+        }
+
+        private void ThrowIfDisposed()
+        {
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(nameof(PresenceClient));
+            }
+        }
+    }
+}
