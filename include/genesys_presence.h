@@ -86,6 +86,50 @@ extern "C" {
 #endif // __cplusplus
 
 /*
+ Reads the presence of any number of users in one call: the ids are sent
+ 50 per `getUsersPresencesPurecloudBulk` request (or `getUsersPresenceBulk`
+ with a `sourceId`), several requests at once over the client's pooled
+ connections, each retried as the config allows (429s included).
+
+ `params_json`: `{"id": ["...", ...], "sourceId": "..." (optional),
+ "concurrency": 8 (optional, 1 to 64)}`. On `GP_OK`, `*out_json` is one JSON
+ array of `UcUserPresence` objects in the order of `id` (users the API did
+ not return are absent); otherwise the error JSON of the first request that
+ failed, its message prefixed with which one. Same ownership, NULL and
+ thread rules as `gp_call`.
+ */
+gp_status gp_get_users_presences_bulk_all(const gp_client *client,
+                                          const char *params_json,
+                                          char **out_json);
+
+/*
+ Sets the presence of any number of users in one call: `body` is sent 50
+ entries per `putUsersPresencesBulk` request, several at once.
+
+ `params_json`: `{"body": [MutableUserPresence, ...], "concurrency": 8
+ (optional, 1 to 64)}`. On `GP_OK`, `*out_json` is one JSON array of the
+ `UserPresence` objects the API returned, in the order of the requests;
+ otherwise the error JSON of the first request that failed (earlier ones
+ took effect). Same ownership, NULL and thread rules as `gp_call`.
+ */
+gp_status gp_put_users_presences_bulk_all(const gp_client *client,
+                                          const char *params_json,
+                                          char **out_json);
+
+/*
+ Every organization presence definition, following all pages of the
+ deprecated `getPresencedefinitions` in one call.
+
+ `params_json`: its parameters but `pageNumber`: `pageSize` (default 100),
+ `deleted`, `localeCode`; NULL or `""` means `{}`. On `GP_OK`, `*out_json` is
+ one JSON array of `OrganizationPresence` objects. Same ownership, NULL and
+ thread rules as `gp_call`.
+ */
+gp_status gp_get_presencedefinitions_all(const gp_client *client,
+                                         const char *params_json,
+                                         char **out_json);
+
+/*
  Creates a client from a JSON config object (keys in the README; `""` means
  all defaults; an unknown key is an error).
 

@@ -8,6 +8,7 @@ use base64::Engine as _;
 use serde::Deserialize;
 use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use ureq::Agent;
+use zeroize::Zeroizing;
 
 use crate::config::{Config, Credentials};
 use crate::error::{Error, Result};
@@ -21,7 +22,7 @@ const RENEWAL_MARGIN: Duration = Duration::from_secs(60);
 /// A token and when the library stops using it.
 #[derive(Clone)]
 struct Token {
-    value: String,
+    value: Zeroizing<String>,
     renew_at: Option<Instant>,
 }
 
@@ -74,7 +75,7 @@ impl Auth {
     }
 
     /// A token valid for at least the renewal margin, fetching one if needed.
-    pub fn token(&self, agent: &Agent, logger: &Logger) -> Result<String> {
+    pub fn token(&self, agent: &Agent, logger: &Logger) -> Result<Zeroizing<String>> {
         if let Some(token) = self.usable() {
             return Ok(token);
         }
@@ -127,7 +128,7 @@ impl Auth {
             .unwrap_or_else(|poison| poison.into_inner());
         if current
             .as_ref()
-            .is_some_and(|token| token.value == rejected)
+            .is_some_and(|token| token.value.as_str() == rejected)
         {
             *current = None;
         }
@@ -135,7 +136,7 @@ impl Auth {
     }
 
     /// Replaces the token (for callers running their own OAuth flow).
-    pub fn set_access_token(&self, token: String) {
+    pub fn set_access_token(&self, token: Zeroizing<String>) {
         *self
             .current
             .write()
@@ -145,7 +146,7 @@ impl Auth {
         });
     }
 
-    fn usable(&self) -> Option<String> {
+    fn usable(&self) -> Option<Zeroizing<String>> {
         let current = self
             .current
             .read()
@@ -157,12 +158,17 @@ impl Auth {
     }
 
     fn fetch(&self, agent: &Agent, client_id: &str, client_secret: &str) -> Result<Token> {
-        let basic = base64::engine::general_purpose::STANDARD
-            .encode(format!("{client_id}:{client_secret}"));
+        let credentials = Zeroizing::new(format!("{client_id}:{client_secret}"));
+        let basic = Zeroizing::new(
+            base64::engine::general_purpose::STANDARD.encode(credentials.as_bytes()),
+        );
         let requested = Instant::now();
         let mut response = agent
             .post(&self.token_url)
-            .header(AUTHORIZATION, format!("Basic {basic}"))
+            .header(
+                AUTHORIZATION,
+                Zeroizing::new(format!("Basic {}", basic.as_str())).as_str(),
+            )
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .send("grant_type=client_credentials")
             .map_err(|error| {
@@ -204,7 +210,7 @@ impl Auth {
             requested + lifetime - RENEWAL_MARGIN.min(lifetime / 10)
         });
         Ok(Token {
-            value: granted.access_token,
+            value: Zeroizing::new(granted.access_token),
             renew_at,
         })
     }

@@ -58,7 +58,8 @@ impl Client {
             return Err(Error::invalid_argument("access token must not be empty"));
         }
         checked_header_value("access token", token)?;
-        self.auth.set_access_token(token.to_owned());
+        self.auth
+            .set_access_token(zeroize::Zeroizing::new(token.to_owned()));
         Ok(())
     }
 

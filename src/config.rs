@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use ureq::http::{HeaderValue, Uri};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
@@ -31,6 +32,10 @@ const REGIONS: &[(&str, &str)] = &[
 
 const DEFAULT_ENVIRONMENT: &str = "mypurecloud.com";
 
+/// Presence responses are kilobytes (a 50-user bulk read is ~30 KB): anything
+/// near this is a misbehaving server.
+const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// The config JSON exactly as callers write it; unknown keys are errors.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -49,6 +54,7 @@ struct ConfigJson {
     user_agent: Option<String>,
     allow_insecure_http: Option<bool>,
     log_level: Option<LogLevel>,
+    max_response_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -99,11 +105,11 @@ pub enum Credentials {
     /// No token yet: calls fail with `GP_ERROR_AUTH` until one is set.
     None,
     /// A token obtained elsewhere (auth code, PKCE, SAML flows).
-    AccessToken(String),
+    AccessToken(Zeroizing<String>),
     /// The client-credentials grant, renewed by the library.
     ClientCredentials {
         client_id: String,
-        client_secret: String,
+        client_secret: Zeroizing<String>,
     },
 }
 
@@ -137,6 +143,9 @@ pub struct Config {
     pub ca_cert_path: Option<String>,
     pub user_agent: String,
     pub log_level: LogLevel,
+    /// The largest response body read; a larger one is an error, so a
+    /// misbehaving server cannot exhaust the caller's memory.
+    pub max_response_bytes: u64,
 }
 
 impl Config {
@@ -172,7 +181,9 @@ impl Config {
                     "config: give either accessToken or clientId/clientSecret, not both",
                 ))
             }
-            (Some(token), None, None) => Credentials::AccessToken(checked_token(&token)?),
+            (Some(token), None, None) => {
+                Credentials::AccessToken(Zeroizing::new(checked_token(token)?))
+            }
             (None, Some(client_id), Some(client_secret)) => {
                 if client_id.is_empty() || client_secret.is_empty() {
                     return Err(Error::invalid_argument(
@@ -181,7 +192,7 @@ impl Config {
                 }
                 Credentials::ClientCredentials {
                     client_id,
-                    client_secret,
+                    client_secret: Zeroizing::new(client_secret),
                 }
             }
             (None, Some(_), None) => {
@@ -225,6 +236,14 @@ impl Config {
             ca_cert_path: raw.ca_cert_path,
             user_agent,
             log_level: raw.log_level.unwrap_or_default(),
+            max_response_bytes: match raw.max_response_bytes {
+                Some(0) => {
+                    return Err(Error::invalid_argument(
+                        "config: maxResponseBytes must be greater than 0",
+                    ))
+                }
+                bytes => bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            },
         })
     }
 }
@@ -291,14 +310,14 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-fn checked_token(token: &str) -> Result<String> {
+fn checked_token(token: String) -> Result<String> {
     if token.is_empty() {
         return Err(Error::invalid_argument(
             "config: accessToken must not be empty",
         ));
     }
-    checked_header_value("accessToken", token)?;
-    Ok(token.to_owned())
+    checked_header_value("accessToken", &token)?;
+    Ok(token)
 }
 
 /// Refuses values that could break out of an HTTP header (CR, LF, controls).
@@ -338,6 +357,7 @@ mod tests {
         assert_eq!(config.retry, RetryPolicy::default());
         assert_eq!(config.credentials, Credentials::None);
         assert!(config.user_agent.starts_with("genesys-presence/"));
+        assert_eq!(config.max_response_bytes, 32 * 1024 * 1024);
     }
 
     #[test]
@@ -376,6 +396,7 @@ mod tests {
         assert!(error_of(r#"{"logLevel": "loud"}"#).contains("logLevel"));
         assert!(error_of(r#"{"environment": "https://api.x.com"}"#).contains("environment"));
         assert!(error_of(r#"{"timeoutMs": 0}"#).contains("timeoutMs"));
+        assert!(error_of(r#"{"maxResponseBytes": 0}"#).contains("maxResponseBytes"));
         assert!(error_of(r#"{"clientId": "x"}"#).contains("clientSecret"));
         assert!(error_of("[1]").starts_with("config: "));
         assert!(error_of("{").starts_with("config: "));

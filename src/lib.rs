@@ -6,6 +6,7 @@
 //! operation; everything else derives from it.
 
 pub mod auth;
+pub mod bulk;
 pub mod client;
 pub mod config;
 pub mod error;

@@ -10,10 +10,6 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operations::Method;
 
-/// The most bytes of a response body the library reads; Presence responses are
-/// kilobytes, so anything near this is a misbehaving server.
-pub const MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
-
 const JSON: &str = "application/json";
 
 /// A response as it came off the wire.
@@ -31,6 +27,7 @@ pub struct RawResponse {
 #[derive(Debug)]
 pub struct Transport {
     agent: Agent,
+    max_response_bytes: u64,
 }
 
 impl Transport {
@@ -57,7 +54,10 @@ impl Transport {
             .max_redirects_will_error(false)
             .build()
             .new_agent();
-        Ok(Transport { agent })
+        Ok(Transport {
+            agent,
+            max_response_bytes: config.max_response_bytes,
+        })
     }
 
     /// The pooled agent, for requests outside the operation table (tokens).
@@ -74,7 +74,7 @@ impl Transport {
         body: Option<&[u8]>,
         timeout: Duration,
     ) -> Result<RawResponse> {
-        let authorization = format!("Bearer {bearer}");
+        let authorization = zeroize::Zeroizing::new(format!("Bearer {bearer}"));
         let body = body.unwrap_or_default();
         let result = match method {
             Method::Get => prepared(self.agent.get(url), &authorization, timeout).call(),
@@ -83,7 +83,7 @@ impl Transport {
             Method::Put => prepared(self.agent.put(url), &authorization, timeout).send(body),
             Method::Patch => prepared(self.agent.patch(url), &authorization, timeout).send(body),
         };
-        read_response(result.map_err(transport_error)?)
+        read_response(result.map_err(transport_error)?, self.max_response_bytes)
     }
 }
 
@@ -129,7 +129,10 @@ fn tls_config(config: &Config) -> Result<TlsConfig> {
         .build())
 }
 
-fn read_response(mut response: ureq::http::Response<ureq::Body>) -> Result<RawResponse> {
+fn read_response(
+    mut response: ureq::http::Response<ureq::Body>,
+    max_bytes: u64,
+) -> Result<RawResponse> {
     let header = |name: &str| {
         response
             .headers()
@@ -143,7 +146,7 @@ fn read_response(mut response: ureq::http::Response<ureq::Body>) -> Result<RawRe
     let body = response
         .body_mut()
         .with_config()
-        .limit(MAX_RESPONSE_BYTES)
+        .limit(max_bytes)
         .read_to_vec()
         .map_err(|error| {
             let mut error = transport_error(error);

@@ -11,6 +11,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod boundary;
+pub mod bulk;
 pub mod client;
 pub mod log;
 pub mod operations;

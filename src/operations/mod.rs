@@ -83,10 +83,20 @@ pub fn find(operation_id: &str) -> Result<&'static Operation> {
         })
 }
 
+/// The largest `params_json` accepted: far above any real request (a 50-user
+/// bulk update is ~10 KB), low enough that hostile input cannot exhaust memory.
+pub const MAX_PARAMS_BYTES: usize = 16 * 1024 * 1024;
+
 /// Parses `params_json`: a JSON object; empty text means `{}`.
 pub fn parse_params(params_json: &str) -> Result<Map<String, Value>> {
     if params_json.trim().is_empty() {
         return Ok(Map::new());
+    }
+    if params_json.len() > MAX_PARAMS_BYTES {
+        return Err(Error::invalid_argument(format!(
+            "params: {} bytes, more than the {MAX_PARAMS_BYTES} accepted",
+            params_json.len()
+        )));
     }
     match serde_json::from_str(params_json) {
         Ok(Value::Object(params)) => Ok(params),

@@ -1,0 +1,150 @@
+//! The C side of `bulk`: reads and writes for any number of users, and all
+//! pages of a listing, each in one call.
+
+use std::ffi::c_char;
+
+use serde_json::{Map, Value};
+
+use super::boundary::answer_json;
+use super::client::gp_client;
+use super::gp_status;
+use super::pointers::{client_ref, optional_str_arg};
+use crate::bulk::DEFAULT_CONCURRENCY;
+use crate::error::{Error, Result};
+use crate::operations::parse_params;
+
+/// Reads the presence of any number of users in one call: the ids are sent
+/// 50 per `getUsersPresencesPurecloudBulk` request (or `getUsersPresenceBulk`
+/// with a `sourceId`), several requests at once over the client's pooled
+/// connections, each retried as the config allows (429s included).
+///
+/// `params_json`: `{"id": ["...", ...], "sourceId": "..." (optional),
+/// "concurrency": 8 (optional, 1 to 64)}`. On `GP_OK`, `*out_json` is one JSON
+/// array of `UcUserPresence` objects in the order of `id` (users the API did
+/// not return are absent); otherwise the error JSON of the first request that
+/// failed, its message prefixed with which one. Same ownership, NULL and
+/// thread rules as `gp_call`.
+#[no_mangle]
+pub unsafe extern "C" fn gp_get_users_presences_bulk_all(
+    client: *const gp_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> gp_status {
+    // SAFETY: the caller passes NULL or valid pointers, per the contract.
+    unsafe {
+        answer_json(out_json, || {
+            let client = client_ref(client)?.inner();
+            let mut params = helper_params(params_json, &["id", "sourceId", "concurrency"])?;
+            let concurrency = take_concurrency(&mut params)?;
+            let ids: Vec<String> = match params.remove("id") {
+                Some(Value::Array(ids)) => ids
+                    .into_iter()
+                    .map(|id| match id {
+                        Value::String(id) => Ok(id),
+                        _ => Err(invalid("id must be an array of strings")),
+                    })
+                    .collect::<Result<_>>()?,
+                _ => {
+                    return Err(invalid(
+                        "missing required parameter id (an array of strings)",
+                    ))
+                }
+            };
+            let source_id = match params.remove("sourceId") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(source_id)) => Some(source_id),
+                Some(_) => return Err(invalid("sourceId must be a string")),
+            };
+            let presences = client.bulk_get_presences(source_id.as_deref(), &ids, concurrency)?;
+            Ok(Value::Array(presences).to_string())
+        })
+    }
+}
+
+/// Sets the presence of any number of users in one call: `body` is sent 50
+/// entries per `putUsersPresencesBulk` request, several at once.
+///
+/// `params_json`: `{"body": [MutableUserPresence, ...], "concurrency": 8
+/// (optional, 1 to 64)}`. On `GP_OK`, `*out_json` is one JSON array of the
+/// `UserPresence` objects the API returned, in the order of the requests;
+/// otherwise the error JSON of the first request that failed (earlier ones
+/// took effect). Same ownership, NULL and thread rules as `gp_call`.
+#[no_mangle]
+pub unsafe extern "C" fn gp_put_users_presences_bulk_all(
+    client: *const gp_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> gp_status {
+    // SAFETY: the caller passes NULL or valid pointers, per the contract.
+    unsafe {
+        answer_json(out_json, || {
+            let client = client_ref(client)?.inner();
+            let mut params = helper_params(params_json, &["body", "concurrency"])?;
+            let concurrency = take_concurrency(&mut params)?;
+            let Some(Value::Array(entries)) = params.remove("body") else {
+                return Err(invalid(
+                    "body must be an array of MutableUserPresence objects",
+                ));
+            };
+            let presences = client.bulk_put_presences(&entries, concurrency)?;
+            Ok(Value::Array(presences).to_string())
+        })
+    }
+}
+
+/// Every organization presence definition, following all pages of the
+/// deprecated `getPresencedefinitions` in one call.
+///
+/// `params_json`: its parameters but `pageNumber`: `pageSize` (default 100),
+/// `deleted`, `localeCode`; NULL or `""` means `{}`. On `GP_OK`, `*out_json` is
+/// one JSON array of `OrganizationPresence` objects. Same ownership, NULL and
+/// thread rules as `gp_call`.
+#[no_mangle]
+pub unsafe extern "C" fn gp_get_presencedefinitions_all(
+    client: *const gp_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> gp_status {
+    // SAFETY: the caller passes NULL or valid pointers, per the contract.
+    unsafe {
+        answer_json(out_json, || {
+            let client = client_ref(client)?.inner();
+            let params = helper_params(params_json, &["pageSize", "deleted", "localeCode"])?;
+            Ok(Value::Array(client.all_presencedefinitions(params)?).to_string())
+        })
+    }
+}
+
+fn invalid(message: &str) -> Error {
+    Error::invalid_argument(message)
+}
+
+/// Parses a helper's `params_json`, refusing keys outside `accepted`.
+///
+/// # Safety
+/// `params_json` is NULL or a NUL-terminated string.
+unsafe fn helper_params(
+    params_json: *const c_char,
+    accepted: &[&str],
+) -> Result<Map<String, Value>> {
+    // SAFETY: see the function's contract.
+    let text = unsafe { optional_str_arg(params_json, "params_json") }?.unwrap_or("");
+    let params = parse_params(text)?;
+    if let Some(unknown) = params.keys().find(|key| !accepted.contains(&key.as_str())) {
+        return Err(Error::invalid_argument(format!(
+            "unknown parameter {unknown:?}; expected {}",
+            accepted.join(", ")
+        )));
+    }
+    Ok(params)
+}
+
+fn take_concurrency(params: &mut Map<String, Value>) -> Result<usize> {
+    match params.remove("concurrency") {
+        None | Some(Value::Null) => Ok(DEFAULT_CONCURRENCY),
+        Some(value) => value
+            .as_u64()
+            .map(|n| n as usize)
+            .ok_or_else(|| invalid("concurrency must be an integer from 1 to 64")),
+    }
+}
