@@ -352,19 +352,6 @@ impl Payload {
                 }
             };
         }
-        dispatch!(
-            MutableUserPresence,
-            OrganizationPresence,
-            OrganizationPresenceDefinition,
-            OrganizationPresenceDefinitionEntityListing,
-            OrganizationPresenceEntityListing,
-            PresenceSettings,
-            Source,
-            SourceEntityListing,
-            SystemPresence,
-            UcUserPresence,
-            UserPresence,
-            UserPrimarySource
-        )
+        crate::operations::table::for_each_model!(dispatch)
     }
 }

@@ -76,22 +76,39 @@ impl Param {
     }
 }
 
-/// The models of `spec/models.json` that operations send or receive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Model {
-    MutableUserPresence,
-    OrganizationPresence,
-    OrganizationPresenceDefinition,
-    OrganizationPresenceDefinitionEntityListing,
-    OrganizationPresenceEntityListing,
-    PresenceSettings,
-    Source,
-    SourceEntityListing,
-    SystemPresence,
-    UcUserPresence,
-    UserPresence,
-    UserPrimarySource,
+/// Calls `$callback!` with every model that operations send or receive: the
+/// one list the `Model` enum and the body validation both derive from.
+macro_rules! for_each_model {
+    ($callback:ident) => {
+        $callback! {
+            MutableUserPresence,
+            OrganizationPresence,
+            OrganizationPresenceDefinition,
+            OrganizationPresenceDefinitionEntityListing,
+            OrganizationPresenceEntityListing,
+            PresenceSettings,
+            Source,
+            SourceEntityListing,
+            SystemPresence,
+            UcUserPresence,
+            UserPresence,
+            UserPrimarySource
+        }
+    };
 }
+#[allow(unused_imports)] // unused where build.rs compiles this file
+pub(crate) use for_each_model;
+
+macro_rules! model_enum {
+    ($($model:ident),*) => {
+        /// The models of `spec/models.json` that operations send or receive.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Model {
+            $($model,)*
+        }
+    };
+}
+for_each_model!(model_enum);
 
 /// A request or response body: one model, or a JSON array of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
