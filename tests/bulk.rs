@@ -6,7 +6,8 @@ mod common;
 use common::scripted::{Reply, ScriptedServer};
 use common::FfiClient;
 use genesys_presence::ffi::bulk::{
-    gp_get_presencedefinitions_all, gp_get_users_presences_bulk_all, gp_put_users_presences_bulk_all,
+    gp_get_presencedefinitions_all, gp_get_users_presences_bulk_all,
+    gp_put_users_presences_bulk_all,
 };
 use genesys_presence::ffi::operations::OperationFunction;
 use genesys_presence::sandbox::{Sandbox, SandboxOptions};
@@ -16,12 +17,21 @@ fn call(client: &FfiClient, function: OperationFunction, params: &Value) -> (i32
     let params = std::ffi::CString::new(params.to_string()).unwrap();
     let mut out = std::ptr::null_mut();
     let status = unsafe { function(client.0, params.as_ptr(), &mut out) };
-    (status, serde_json::from_str(&common::take_string(out).unwrap()).unwrap())
+    (
+        status,
+        serde_json::from_str(&common::take_string(out).unwrap()).unwrap(),
+    )
 }
 
 fn sandbox_client(options: SandboxOptions) -> (Sandbox, FfiClient) {
-    let sandbox = Sandbox::start(SandboxOptions { static_token: Some("t".into()), ..options }).unwrap();
-    let client = FfiClient::new(&json!({"basePath": sandbox.url(), "accessToken": "t", "retry": {"maxRetries": 10}}));
+    let sandbox = Sandbox::start(SandboxOptions {
+        static_token: Some("t".into()),
+        ..options
+    })
+    .unwrap();
+    let client = FfiClient::new(
+        &json!({"basePath": sandbox.url(), "accessToken": "t", "retry": {"maxRetries": 10}}),
+    );
     (sandbox, client)
 }
 
@@ -45,18 +55,34 @@ fn writes_and_reads_past_fifty_users_keep_their_order() {
         .iter()
         .map(|id| json!({"id": id, "source": "PURECLOUD", "presenceDefinition": {"id": meal}}))
         .collect();
-    let (status, written) = call(&client, gp_put_users_presences_bulk_all, &json!({"body": entries, "concurrency": 4}));
+    let (status, written) = call(
+        &client,
+        gp_put_users_presences_bulk_all,
+        &json!({"body": entries, "concurrency": 4}),
+    );
     assert_eq!(status, 0, "{written}");
     assert_eq!(written.as_array().unwrap().len(), 230);
 
     let mut shuffled = ids.clone();
     shuffled.reverse();
-    let (status, read) = call(&client, gp_get_users_presences_bulk_all, &json!({"id": shuffled}));
+    let (status, read) = call(
+        &client,
+        gp_get_users_presences_bulk_all,
+        &json!({"id": shuffled}),
+    );
     assert_eq!(status, 0, "{read}");
     let read = read.as_array().unwrap();
-    let order: Vec<&str> = read.iter().map(|presence| presence["userId"].as_str().unwrap()).collect();
-    assert_eq!(order, shuffled.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(read.iter().all(|presence| presence["presenceDefinition"]["systemPresence"] == "Meal"));
+    let order: Vec<&str> = read
+        .iter()
+        .map(|presence| presence["userId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        shuffled.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert!(read
+        .iter()
+        .all(|presence| presence["presenceDefinition"]["systemPresence"] == "Meal"));
     drop(sandbox);
 }
 
@@ -67,7 +93,11 @@ fn each_request_carries_at_most_fifty_ids_and_429s_are_honoured() {
         retry_after_secs: 0,
         ..SandboxOptions::default()
     });
-    let (status, read) = call(&client, gp_get_users_presences_bulk_all, &json!({"id": user_ids(500), "concurrency": 8}));
+    let (status, read) = call(
+        &client,
+        gp_get_users_presences_bulk_all,
+        &json!({"id": user_ids(500), "concurrency": 8}),
+    );
     assert_eq!(status, 0, "{read}");
     assert_eq!(read.as_array().unwrap().len(), 500);
 
@@ -80,26 +110,56 @@ fn each_request_carries_at_most_fifty_ids_and_429s_are_honoured() {
     });
     let client = FfiClient::for_url(&server.url);
     let mut ids = user_ids(120);
-    let (status, _) = call(&client, gp_get_users_presences_bulk_all, &json!({"id": ids, "concurrency": 1}));
+    let (status, _) = call(
+        &client,
+        gp_get_users_presences_bulk_all,
+        &json!({"id": ids, "concurrency": 1}),
+    );
     assert_eq!(status, 0);
     let sizes: Vec<usize> = server
         .received()
         .iter()
-        .map(|request| request.target.split_once("id=").unwrap().1.split(',').count())
+        .map(|request| {
+            request
+                .target
+                .split_once("id=")
+                .unwrap()
+                .1
+                .split(',')
+                .count()
+        })
         .collect();
     assert_eq!(sizes, [50, 50, 20]);
 
     ids[60] = "bad".into();
-    let (status, error) = call(&client, gp_get_users_presences_bulk_all, &json!({"id": ids, "concurrency": 1}));
+    let (status, error) = call(
+        &client,
+        gp_get_users_presences_bulk_all,
+        &json!({"id": ids, "concurrency": 1}),
+    );
     assert_eq!((status, error["status"].as_u64()), (2, Some(404)));
-    assert!(error["message"].as_str().unwrap().starts_with("request 2 of 3: "), "{error}");
-    assert_eq!(server.received().len(), 5, "nothing was sent after the failing request");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("request 2 of 3: "),
+        "{error}"
+    );
+    assert_eq!(
+        server.received().len(),
+        5,
+        "nothing was sent after the failing request"
+    );
 }
 
 #[test]
 fn all_pages_in_one_call() {
     let (_sandbox, client) = sandbox_client(SandboxOptions::default());
-    let (status, all) = call(&client, gp_get_presencedefinitions_all, &json!({"pageSize": 3}));
+    let (status, all) = call(
+        &client,
+        gp_get_presencedefinitions_all,
+        &json!({"pageSize": 3}),
+    );
     assert_eq!(status, 0, "{all}");
     assert_eq!(all.as_array().unwrap().len(), 10);
     let (status, all) = call(&client, gp_get_presencedefinitions_all, &json!({}));
@@ -110,18 +170,57 @@ fn all_pages_in_one_call() {
 fn helpers_validate_their_parameters() {
     let (_sandbox, client) = sandbox_client(SandboxOptions::default());
     for (function, params, expected) in [
-        (gp_get_users_presences_bulk_all as OperationFunction, json!({}), "missing required parameter id"),
-        (gp_get_users_presences_bulk_all, json!({"id": "a,b"}), "missing required parameter id"),
-        (gp_get_users_presences_bulk_all, json!({"id": [1]}), "id must be an array of strings"),
-        (gp_get_users_presences_bulk_all, json!({"id": ["a"], "concurrency": 0}), "concurrency must be between 1 and 64"),
-        (gp_get_users_presences_bulk_all, json!({"id": ["a"], "concurrency": 65}), "concurrency must be between 1 and 64"),
-        (gp_get_users_presences_bulk_all, json!({"id": ["a"], "ids": []}), "unknown parameter \"ids\""),
-        (gp_put_users_presences_bulk_all, json!({"body": {}}), "body must be an array"),
-        (gp_put_users_presences_bulk_all, json!({"body": [{"primary": "yes"}]}), "body[0].primary"),
-        (gp_get_presencedefinitions_all, json!({"pageNumber": 2}), "unknown parameter \"pageNumber\""),
+        (
+            gp_get_users_presences_bulk_all as OperationFunction,
+            json!({}),
+            "missing required parameter id",
+        ),
+        (
+            gp_get_users_presences_bulk_all,
+            json!({"id": "a,b"}),
+            "missing required parameter id",
+        ),
+        (
+            gp_get_users_presences_bulk_all,
+            json!({"id": [1]}),
+            "id must be an array of strings",
+        ),
+        (
+            gp_get_users_presences_bulk_all,
+            json!({"id": ["a"], "concurrency": 0}),
+            "concurrency must be between 1 and 64",
+        ),
+        (
+            gp_get_users_presences_bulk_all,
+            json!({"id": ["a"], "concurrency": 65}),
+            "concurrency must be between 1 and 64",
+        ),
+        (
+            gp_get_users_presences_bulk_all,
+            json!({"id": ["a"], "ids": []}),
+            "unknown parameter \"ids\"",
+        ),
+        (
+            gp_put_users_presences_bulk_all,
+            json!({"body": {}}),
+            "body must be an array",
+        ),
+        (
+            gp_put_users_presences_bulk_all,
+            json!({"body": [{"primary": "yes"}]}),
+            "body[0].primary",
+        ),
+        (
+            gp_get_presencedefinitions_all,
+            json!({"pageNumber": 2}),
+            "unknown parameter \"pageNumber\"",
+        ),
     ] {
         let (status, error) = call(&client, function, &params);
         assert_eq!(status, 1, "{params}: {error}");
-        assert!(error["message"].as_str().unwrap().contains(expected), "{params}: {error}");
+        assert!(
+            error["message"].as_str().unwrap().contains(expected),
+            "{params}: {error}"
+        );
     }
 }
