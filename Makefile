@@ -17,7 +17,7 @@ VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,
 	--show-leak-kinds=definite,indirect --error-exitcode=99
 
 .PHONY: all build sandbox examples demo test check lint header-check rust-test memcheck \
-	csharp-test clean
+	python-test python-package-test csharp-test clean
 
 all: build
 
@@ -53,7 +53,7 @@ build/quickstart_cpp_asan: examples/quickstart.cpp build
 	$(CXX) -std=c++17 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
 
 ## Everything CI runs: formatting, lints, header drift, and every test suite.
-test: check rust-test demo memcheck csharp-test
+test: check rust-test demo memcheck python-test python-package-test csharp-test
 
 check: lint header-check
 
@@ -76,6 +76,18 @@ memcheck: $(EXAMPLES) $(SANITIZED) sandbox
 	SANDBOX=$(SANDBOX) examples/run_against_sandbox.sh \
 		"$(VALGRIND) build/quickstart" "$(VALGRIND) build/quickstart_cpp" \
 		build/quickstart_asan build/quickstart_cpp_asan
+
+## The Python wrapper's tests (creates .venv with pytest).
+python-test: build
+	GENESYS_PRESENCE_LIB=$(CURDIR)/$(RELEASE_DIR)/libgenesys_presence.so bindings/python/run_tests.sh
+
+## `pip install ./bindings/python` in a throw-away venv builds and bundles the
+## library; the installed package then works from another directory.
+python-package-test:
+	rm -rf build/pip-venv && python3 -m venv build/pip-venv
+	build/pip-venv/bin/pip install --quiet --disable-pip-version-check ./bindings/python
+	cd / && $(CURDIR)/build/pip-venv/bin/python -c "import genesys_presence as gp; \
+		print('installed genesys_presence', gp.library_version(), len(gp.operations()), 'operations')"
 
 ## The .NET wrapper (installs mono-mcs and NUnit from Debian's packages if missing).
 csharp-test: build sandbox

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Writes genesys_presence/_operations.py from the library's operation table.
+
+The methods of ``PresenceClient`` are not written by hand: this script reads
+``gp_operations_json()`` from the built library and renders one method per
+operation, named and parameterised as in the official Python SDK
+(``PureCloudPlatformClientV2``): ``getUserPresencesPurecloud(userId)`` becomes
+``get_user_presences_purecloud(user_id)``. The generated file is committed;
+``tests/test_generated.py`` fails when it no longer matches the library.
+
+Usage (from anywhere; the library is found as the package finds it, so
+``GENESYS_PRESENCE_LIB`` works too):
+
+    python3 bindings/python/generate_operations.py          # rewrite the file
+    python3 bindings/python/generate_operations.py --check  # exit 1 if stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import keyword
+import os
+import re
+import sys
+import textwrap
+import types
+from typing import Any, Dict, List, Optional
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_DIR = os.path.join(HERE, "genesys_presence")
+TARGET = os.path.join(PACKAGE_DIR, "_operations.py")
+
+WIDTH = 88
+INDENT = "    "
+
+
+def snake_case(name: str) -> str:
+    """``getUserPresencesPurecloud`` -> ``get_user_presences_purecloud``, as the SDK names it."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    snake = name.lower()
+    return snake + "_" if keyword.iskeyword(snake) else snake
+
+
+def _doc_text(text: str) -> str:
+    """Text safe inside a triple-quoted docstring."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+_NO_BREAK = "\x00"
+
+
+def _wrap(text: str, indent: str, subsequent: Optional[str] = None) -> List[str]:
+    """Wraps ``text``, never inside a ````literal```` span."""
+    text = re.sub(r"``[^`]*``", lambda span: span.group(0).replace(" ", _NO_BREAK), text)
+    lines = textwrap.wrap(
+        text,
+        width=WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent if subsequent is None else subsequent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [indent.rstrip()]
+    return [line.replace(_NO_BREAK, " ") for line in lines]
+
+
+def _payload_hint(payload: Optional[Dict[str, Any]], *, argument: bool) -> str:
+    if payload is None:
+        return "None"
+    if argument:
+        return "Sequence[Mapping[str, Any]]" if payload["list"] else "Mapping[str, Any]"
+    return "List[Dict[str, Any]]" if payload["list"] else "Dict[str, Any]"
+
+
+def _payload_words(payload: Dict[str, Any]) -> str:
+    model = payload["model"]
+    if payload["list"]:
+        return f"a list of ``{model}`` objects, as dicts"
+    return f"the ``{model}`` object, as a dict"
+
+
+def _query_hint(param: Dict[str, Any]) -> str:
+    kind = param["type"]
+    if kind == "integer":
+        return "Optional[int]"
+    if kind == "array":
+        return "Optional[Sequence[str]]"
+    # The library sends a boolean as true/false, as the official SDK does.
+    return "Union[str, bool, None]"
+
+
+def _permissions(permissions: Dict[str, Any]) -> str:
+    mode, names = permissions["mode"], permissions["list"]
+    if mode == "undocumented":
+        return "not documented."
+    if mode == "none" or not names:
+        return "none."
+    return f"{mode} of " + ", ".join(f"``{name}``" for name in names) + "."
+
+
+def _signature(name: str, parameters: List[str], returns: str) -> List[str]:
+    one_line = f"{INDENT}def {name}(" + ", ".join(["self"] + parameters) + f") -> {returns}:"
+    if len(one_line) <= WIDTH:
+        return [one_line]
+    lines = [f"{INDENT}def {name}(", f"{INDENT * 2}self,"]
+    lines += [f"{INDENT * 2}{parameter}," for parameter in parameters]
+    lines.append(f"{INDENT}) -> {returns}:")
+    return lines
+
+
+def _call_line(operation_id: str, pairs: List[str]) -> List[str]:
+    start = f'{INDENT * 2}return self._operation("{operation_id}", '
+    one_line = start + "{" + ", ".join(pairs) + "})"
+    if len(one_line) <= WIDTH:
+        return [one_line]
+    lines = [f"{INDENT * 2}return self._operation(", f'{INDENT * 3}"{operation_id}",']
+    params_line = f"{INDENT * 3}{{" + ", ".join(pairs) + "},"
+    if len(params_line) <= WIDTH:
+        return lines + [params_line, f"{INDENT * 2})"]
+    lines.append(f"{INDENT * 3}{{")
+    lines += [f"{INDENT * 4}{pair}," for pair in pairs]
+    lines += [f"{INDENT * 3}}},", f"{INDENT * 2})"]
+    return lines
+
+
+def _method(operation: Dict[str, Any], methods_by_endpoint: Dict[str, str]) -> List[str]:
+    operation_id = operation["operationId"]
+    name = snake_case(operation_id)
+    path_params = [p for p in operation["params"] if p["in"] == "path"]
+    query_params = [p for p in operation["params"] if p["in"] == "query"]
+    body = operation["body"]
+
+    parameters = [f"{snake_case(p['name'])}: str" for p in path_params]
+    if body is not None:
+        parameters.append(f"body: {_payload_hint(body, argument=True)}")
+    if query_params:
+        parameters.append("*")
+        parameters += [f"{snake_case(p['name'])}: {_query_hint(p)} = None" for p in query_params]
+    returns = _payload_hint(operation["response"], argument=False)
+
+    doc_indent = INDENT * 2
+    doc: List[str] = []
+    summary = _doc_text(operation["summary"] or operation_id).rstrip(".") + "."
+    doc += _wrap(summary, doc_indent)
+    doc[0] = f'{doc_indent}"""{doc[0].strip()}'
+    doc.append("")
+    doc += _wrap(
+        f"``{operation['method']} {operation['path']}`` (operation ``{operation_id}``).", doc_indent
+    )
+    if operation.get("description"):
+        doc.append("")
+        doc += _wrap(_doc_text(operation["description"]), doc_indent)
+    if operation["deprecated"]:
+        replaced_by = operation.get("replacedBy")
+        doc += ["", f"{doc_indent}.. deprecated::"]
+        text = "Deprecated by the API"
+        if replaced_by:
+            text += f": use ``{replaced_by}``"
+            if replaced_by in methods_by_endpoint:
+                text += f" (:meth:`{methods_by_endpoint[replaced_by]}`)"
+        text += ". Calling it emits a :class:`DeprecationWarning`."
+        doc += _wrap(text, doc_indent + INDENT)
+
+    arg_indent = doc_indent + INDENT
+    if operation["params"] or body is not None:
+        doc += ["", f"{doc_indent}Args:"]
+    for param in path_params:
+        doc += _arg_doc(param, arg_indent)
+    if body is not None:
+        doc += _wrap(f"body: {_payload_words(body)}.", arg_indent, arg_indent + INDENT)
+    for param in query_params:
+        doc += _arg_doc(param, arg_indent)
+
+    doc += ["", f"{doc_indent}Returns:"]
+    response = operation["response"]
+    doc += _wrap(
+        (
+            _payload_words(response)[0].upper() + _payload_words(response)[1:] + "."
+            if response
+            else "None: the API returns no body."
+        ),
+        arg_indent,
+    )
+    doc += ["", f"{doc_indent}Permissions: {_permissions(operation['permissions'])}"]
+    doc.append(f'{doc_indent}"""')
+
+    pairs = [f'"{p["name"]}": {snake_case(p["name"])}' for p in operation["params"]]
+    if body is not None:
+        pairs.append('"body": body')
+    return _signature(name, parameters, returns) + doc + _call_line(operation_id, pairs)
+
+
+def _arg_doc(param: Dict[str, Any], indent: str) -> List[str]:
+    description = _doc_text(param.get("description") or "").rstrip(".")
+    name = snake_case(param["name"])
+    text = f"{name}: {description}." if description else f"{name}:"
+    text += f" {param['in'].capitalize()} parameter ``{param['name']}``"
+    if param["type"] == "array":
+        text += ", sent comma-joined"
+    text += "." if param["required"] else "; optional."
+    return _wrap(text, indent, indent + INDENT)
+
+
+HEADER = '''\
+# Generated by bindings/python/generate_operations.py from the library's
+# operation table (gp_operations_json); do not edit. Regenerate with
+#     python3 bindings/python/generate_operations.py
+"""The Presence API operations as methods, one per operation of the library's table.
+
+Names follow the official Python SDK (``PureCloudPlatformClientV2.PresenceApi``):
+the method is the snake_case ``operationId`` and parameters are the snake_case API
+names. Path parameters and ``body`` are positional-or-keyword and required; query
+parameters are keyword-only and default to None (not sent). Bodies are plain dicts
+(lists of dicts for bulk operations), results are the parsed JSON. Every method
+goes through ``PresenceClient._operation``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+
+__all__ = ["DEPRECATED_OPERATIONS", "OPERATION_METHODS", "PresenceOperations"]
+'''
+
+
+def _literal(text: Optional[str]) -> str:
+    """A Python literal for a string or None, in double quotes."""
+    return "None" if text is None else json.dumps(text)
+
+
+def render(operations: List[Dict[str, Any]]) -> str:
+    """The source of ``_operations.py`` for an operation table."""
+    methods_by_endpoint = {
+        f"{op['method']} {op['path']}": snake_case(op["operationId"]) for op in operations
+    }
+    names = [snake_case(op["operationId"]) for op in operations]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise SystemExit(f"operations map to the same method name: {duplicates}")
+
+    lines = [HEADER, "", "#: operationId -> method name.", "OPERATION_METHODS: Dict[str, str] = {"]
+    lines += [f'    "{op["operationId"]}": "{snake_case(op["operationId"])}",' for op in operations]
+    lines += [
+        "}",
+        "",
+        "#: Deprecated operationId -> the endpoint that replaces it (or None).",
+        "DEPRECATED_OPERATIONS: Dict[str, Optional[str]] = {",
+    ]
+    lines += [
+        f'    "{op["operationId"]}": {_literal(op.get("replacedBy"))},'
+        for op in operations
+        if op["deprecated"]
+    ]
+    lines += [
+        "}",
+        "",
+        "",
+        "class PresenceOperations:",
+        '    """One method per Presence API operation; mixed into ``PresenceClient``."""',
+        "",
+        "    def _operation(self, operation_id: str, params: Dict[str, Any]) -> Any:",
+        "        raise NotImplementedError",
+    ]
+    for operation in operations:
+        lines.append("")
+        lines += _method(operation, methods_by_endpoint)
+    return "\n".join(lines) + "\n"
+
+
+def load_operations() -> List[Dict[str, Any]]:
+    """The operation table of the library the package would load."""
+    if "genesys_presence" not in sys.modules:
+        # Import _ffi without running the package's __init__ (which imports the
+        # file this script writes, and may be stale or broken right now).
+        stub = types.ModuleType("genesys_presence")
+        stub.__path__ = [PACKAGE_DIR]
+        sys.modules["genesys_presence"] = stub
+    from genesys_presence import _ffi
+
+    table: List[Dict[str, Any]] = json.loads(_ffi.operations_json())
+    return table
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    parser.add_argument("--lib", help="the library to read (default: as the package finds it)")
+    args = parser.parse_args()
+    if args.lib:
+        os.environ["GENESYS_PRESENCE_LIB"] = args.lib
+    source = render(load_operations())
+    current = ""
+    if os.path.exists(TARGET):
+        with open(TARGET, encoding="utf-8") as current_file:
+            current = current_file.read()
+    if args.check:
+        if current != source:
+            print(f"{TARGET} is out of date; run {os.path.relpath(__file__)}", file=sys.stderr)
+            return 1
+        print(f"{TARGET} is up to date")
+        return 0
+    if current != source:
+        with open(TARGET, "w", encoding="utf-8", newline="\n") as target_file:
+            target_file.write(source)
+        print(f"wrote {TARGET}")
+    else:
+        print(f"{TARGET} already up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

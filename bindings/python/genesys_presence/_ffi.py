@@ -1,0 +1,216 @@
+"""The native library: where it is found, how it is loaded, and the one call path.
+
+Every C function used here gets its ``argtypes`` and ``restype``. Strings the
+library hands out are typed ``c_void_p`` (a ``c_char_p`` result would be copied
+to ``bytes`` and the pointer lost, so it could never be freed), read with
+``string_at`` and freed with ``gp_string_free`` in a ``finally``.
+
+``ctypes.CDLL`` releases the GIL for the duration of each foreign call, so
+calls on other Python threads run while one thread waits on the network.
+
+The library is loaded on first use, not at import time, which keeps
+``import genesys_presence`` cheap and lets tools read the package without it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+import threading
+from typing import Any, List, Optional, Tuple
+
+from .errors import error_from_native
+
+#: Environment variable naming the shared library to load, overriding the search.
+LIBRARY_ENV = "GENESYS_PRESENCE_LIB"
+
+GP_OK = 0
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# bindings/python/genesys_presence -> the repository root, in a source checkout.
+_REPO_DIR = os.path.dirname(os.path.dirname(os.path.dirname(_PACKAGE_DIR)))
+
+
+class LibraryNotFoundError(ImportError):
+    """The genesys-presence shared library could not be found or loaded."""
+
+
+class _GpClient(ctypes.Structure):
+    """The opaque ``gp_client``; only ever handled through a pointer."""
+
+
+ClientPointer = ctypes.POINTER(_GpClient)
+_StringOut = ctypes.POINTER(ctypes.c_void_p)
+
+
+def library_file_name() -> str:
+    """The library's file name on this platform, as cargo names it."""
+    if sys.platform == "win32":
+        return "genesys_presence.dll"
+    if sys.platform == "darwin":
+        return "libgenesys_presence.dylib"
+    return "libgenesys_presence.so"
+
+
+def candidate_paths() -> List[Tuple[str, str]]:
+    """Where the library is looked for, in order, as ``(path, why)`` pairs.
+
+    1. ``$GENESYS_PRESENCE_LIB`` if set (then nothing else is tried);
+    2. the package folder, where ``pip install`` puts it: the plain file name,
+       or the name with a Python extension suffix (``.cpython-311-x86_64-linux-gnu.so``)
+       that setuptools-rust gives it;
+    3. in a source checkout, ``<repo>/target/release`` then ``<repo>/target/debug``.
+    """
+    override = os.environ.get(LIBRARY_ENV)
+    if override:
+        return [(override, f"${LIBRARY_ENV}")]
+    import importlib.machinery
+
+    name = library_file_name()
+    # setup.py's RustExtension target is genesys_presence.libgenesys_presence, on
+    # every platform; setuptools-rust appends the extension suffix.
+    packaged = [name] + [
+        "libgenesys_presence" + suffix for suffix in importlib.machinery.EXTENSION_SUFFIXES
+    ]
+    candidates = [
+        (os.path.join(_PACKAGE_DIR, file_name), "package folder")
+        for file_name in dict.fromkeys(packaged)
+    ]
+    if os.path.isfile(os.path.join(_REPO_DIR, "Cargo.toml")):
+        for profile in ("release", "debug"):
+            candidates.append(
+                (os.path.join(_REPO_DIR, "target", profile, name), f"cargo {profile} build")
+            )
+    return candidates
+
+
+def find_library() -> str:
+    """The path of the library to load; raises :class:`LibraryNotFoundError`."""
+    candidates = candidate_paths()
+    for path, _ in candidates:
+        if os.path.isfile(path):
+            return path
+    looked = "\n".join(f"  - {path} ({why})" for path, why in candidates)
+    if os.environ.get(LIBRARY_ENV):
+        hint = (
+            f"${LIBRARY_ENV} names a file that does not exist; "
+            "unset it to search the usual places."
+        )
+    else:
+        hint = (
+            f"Install the package with pip (it builds the library), build it with "
+            f"`cargo build --release` in a source checkout, or set ${LIBRARY_ENV} "
+            f"to the path of {library_file_name()}."
+        )
+    raise LibraryNotFoundError(
+        f"genesys-presence: the native library was not found. Looked in:\n{looked}\n{hint}",
+        name=library_file_name(),
+    )
+
+
+def _declare(lib: ctypes.CDLL) -> None:
+    """Gives every function this wrapper uses its C signature."""
+    status = ctypes.c_int32
+    lib.gp_client_new.argtypes = [ctypes.c_char_p, ctypes.POINTER(ClientPointer), _StringOut]
+    lib.gp_client_new.restype = status
+    lib.gp_client_free.argtypes = [ClientPointer]
+    lib.gp_client_free.restype = None
+    lib.gp_client_set_access_token.argtypes = [ClientPointer, ctypes.c_char_p, _StringOut]
+    lib.gp_client_set_access_token.restype = status
+    lib.gp_call.argtypes = [ClientPointer, ctypes.c_char_p, ctypes.c_char_p, _StringOut]
+    lib.gp_call.restype = status
+    lib.gp_string_free.argtypes = [ctypes.c_void_p]
+    lib.gp_string_free.restype = None
+    # Static strings, never freed; c_void_p all the same, read with string_at.
+    lib.gp_version.argtypes = []
+    lib.gp_version.restype = ctypes.c_void_p
+    lib.gp_operations_json.argtypes = []
+    lib.gp_operations_json.restype = ctypes.c_void_p
+
+
+_lib: Optional[ctypes.CDLL] = None
+_lib_path: Optional[str] = None
+_load_lock = threading.Lock()
+
+
+def lib() -> ctypes.CDLL:
+    """The loaded library (loaded and declared once, on first use)."""
+    global _lib, _lib_path
+    if _lib is not None:
+        return _lib
+    with _load_lock:
+        if _lib is None:
+            path = find_library()
+            try:
+                loaded = ctypes.CDLL(path)
+                _declare(loaded)
+            except (OSError, AttributeError) as error:
+                raise LibraryNotFoundError(
+                    f"genesys-presence: could not load {path}: {error}", path=path
+                ) from error
+            _lib_path = path
+            _lib = loaded
+    return _lib
+
+
+def library_path() -> str:
+    """The file the library was loaded from (loading it if needed)."""
+    lib()
+    assert _lib_path is not None
+    return _lib_path
+
+
+def _static_string(pointer: Optional[int]) -> str:
+    return ctypes.string_at(pointer).decode("utf-8") if pointer else ""
+
+
+def version() -> str:
+    """The native library's version, e.g. ``"0.1.0"``."""
+    return _static_string(lib().gp_version())
+
+
+def operations_json() -> str:
+    """The library's operation table, as the JSON text of ``gp_operations_json``."""
+    return _static_string(lib().gp_operations_json())
+
+
+def rustcall(function: Any, *args: Any) -> Optional[str]:
+    """Calls a ``gp_`` function whose last parameter is a ``char **`` output.
+
+    The output string (the result on ``GP_OK``, else the error JSON) is read and
+    then freed whatever happens; a non-OK status is raised as the matching
+    :class:`~genesys_presence.PresenceError`. Returns the output text, or None
+    when the function left it NULL.
+    """
+    out = ctypes.c_void_p()
+    status = function(*args, ctypes.byref(out))
+    try:
+        text = ctypes.string_at(out.value).decode("utf-8") if out.value else None
+    finally:
+        if out.value:
+            lib().gp_string_free(out)
+    if status != GP_OK:
+        raise error_from_native(status, text)
+    return text
+
+
+def new_client(config_json: bytes) -> Any:
+    """A new ``gp_client *`` for the config JSON; raises on a bad config."""
+    client = ClientPointer()
+    rustcall(lib().gp_client_new, config_json, ctypes.byref(client))
+    return client
+
+
+def free_client(client: Any) -> None:
+    lib().gp_client_free(client)
+
+
+def set_access_token(client: Any, token: bytes) -> None:
+    rustcall(lib().gp_client_set_access_token, client, token)
+
+
+def call(client: Any, operation_id: bytes, params_json: bytes) -> str:
+    """``gp_call``: the response JSON text (``"null"`` when there is no body)."""
+    text = rustcall(lib().gp_call, client, operation_id, params_json)
+    return "null" if text is None else text

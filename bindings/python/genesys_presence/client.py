@@ -1,0 +1,286 @@
+"""``PresenceClient``: the configuration, the handle's lifetime and the one call path."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import warnings
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+from . import _ffi
+from ._operations import DEPRECATED_OPERATIONS, OPERATION_METHODS, PresenceOperations
+from .errors import ClientClosedError, InternalError, InvalidArgumentError
+
+#: The keyword arguments of ``PresenceClient``: the library's config keys in snake_case.
+CONFIG_KEYWORDS = (
+    "environment",
+    "base_path",
+    "auth_base_path",
+    "access_token",
+    "client_id",
+    "client_secret",
+    "timeout_ms",
+    "connect_timeout_ms",
+    "retry",
+    "proxy",
+    "ca_cert_path",
+    "user_agent",
+    "allow_insecure_http",
+    "log_level",
+)
+
+#: The keys of the ``retry`` dict.
+RETRY_KEYS = ("max_retries", "max_retry_time_ms", "max_retry_after_sec")
+
+
+def camel_case(name: str) -> str:
+    """``auth_base_path`` -> ``authBasePath``: the library's spelling of a config key."""
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
+def _unknown_keyword(name: str, known: "tuple[str, ...]", where: str) -> InvalidArgumentError:
+    import difflib
+
+    candidates = [key for key in known if camel_case(key) == name]
+    candidates = candidates or difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean {candidates[0]!r}?)" if candidates else ""
+    expected = ", ".join(known)
+    return InvalidArgumentError(
+        f"{where}: unknown keyword {name!r}{hint}; expected one of {expected}"
+    )
+
+
+def config_json(config: Mapping[str, Any]) -> Dict[str, Any]:
+    """The library's camelCase config object for ``PresenceClient``'s keywords.
+
+    None values are left out (the library's default applies); an unknown
+    keyword, here or in ``retry``, is an :class:`InvalidArgumentError`.
+    """
+    result: Dict[str, Any] = {}
+    for name, value in config.items():
+        if name not in CONFIG_KEYWORDS:
+            raise _unknown_keyword(name, CONFIG_KEYWORDS, "PresenceClient()")
+        if value is None:
+            continue
+        if name == "retry":
+            if not isinstance(value, Mapping):
+                raise InvalidArgumentError(
+                    f"PresenceClient(): retry must be a dict with keys {', '.join(RETRY_KEYS)}, "
+                    f"not {type(value).__name__}"
+                )
+            for key in value:
+                if key not in RETRY_KEYS:
+                    raise _unknown_keyword(str(key), RETRY_KEYS, "PresenceClient(retry=...)")
+            value = {camel_case(key): item for key, item in value.items() if item is not None}
+        elif name == "ca_cert_path" and isinstance(value, os.PathLike):
+            value = os.fspath(value)
+        result[camel_case(name)] = value
+    return result
+
+
+def _json_default(value: Any) -> Any:
+    """JSON for what ``json`` does not know: datetimes as ISO 8601 (as the
+    official SDK sends them), sets and other iterables as arrays."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return dict(value)
+    if hasattr(value, "__iter__") and not isinstance(value, (str, bytes)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _encode_json(value: Any, what: str) -> bytes:
+    try:
+        text = json.dumps(
+            value, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_json_default
+        )
+        return text.encode("utf-8")
+    except (TypeError, ValueError) as error:  # UnicodeEncodeError is a ValueError
+        raise InvalidArgumentError(f"{what}: {error}") from None
+
+
+def _encode_text(value: Any, what: str) -> bytes:
+    if not isinstance(value, str):
+        raise InvalidArgumentError(f"{what} must be a str, not {type(value).__name__}")
+    if "\0" in value:
+        raise InvalidArgumentError(f"{what} must not contain NUL characters")
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InvalidArgumentError(f"{what}: {error}") from None
+
+
+class PresenceClient(PresenceOperations):
+    """A Genesys Cloud Presence API client.
+
+    Takes the configuration as keywords (all optional; the library's config keys in
+    snake_case)::
+
+        PresenceClient(
+            environment="mypurecloud.ie",       # or a region: "eu-west-1"
+            client_id="...", client_secret="...",  # or access_token="..."
+            timeout_ms=30000, connect_timeout_ms=10000,
+            retry={"max_retries": 3, "max_retry_time_ms": 60000, "max_retry_after_sec": 180},
+            proxy=None, ca_cert_path=None, user_agent=None,
+            base_path=None, auth_base_path=None, allow_insecure_http=False,
+            log_level="off",
+        )
+
+    One client may be used from many threads at once; calls run in parallel
+    (the GIL is released while the library works). Close it with
+    :meth:`close` or a ``with`` block; a client that is garbage-collected
+    unclosed is freed then. Every method raises a
+    :class:`~genesys_presence.PresenceError` subclass on failure.
+    """
+
+    def __init__(
+        self,
+        *,
+        environment: Optional[str] = None,
+        base_path: Optional[str] = None,
+        auth_base_path: Optional[str] = None,
+        access_token: Optional[str] = None,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        timeout_ms: Optional[int] = None,
+        connect_timeout_ms: Optional[int] = None,
+        retry: Optional[Mapping[str, Optional[int]]] = None,
+        proxy: Optional[str] = None,
+        ca_cert_path: Union[str, "os.PathLike[str]", None] = None,
+        user_agent: Optional[str] = None,
+        allow_insecure_http: Optional[bool] = None,
+        log_level: Optional[str] = None,
+        **unknown: Any,
+    ) -> None:
+        # First, so that close() and __del__ work whatever fails below.
+        self._handle: Any = None
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._closed = True
+        given = locals()
+        config = {name: given[name] for name in CONFIG_KEYWORDS}
+        config.update(unknown)
+        self._label = base_path or environment or "default environment"
+        config_text = _encode_json(config_json(config), "config")
+        self._handle = _ffi.new_client(config_text)
+        self._closed = False
+
+    # -- lifetime ---------------------------------------------------------
+
+    def close(self) -> None:
+        """Frees the native client. Idempotent; later calls raise
+        :class:`ClientClosedError`. Calls still running on other threads finish
+        normally; the client is freed when the last of them returns."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            handle = self._take_handle_if_idle()
+        if handle is not None:
+            _ffi.free_client(handle)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    def __enter__(self) -> "PresenceClient":
+        if self._closed:
+            raise ClientClosedError("this PresenceClient is closed; create a new one")
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # No call can be running: each holds a reference to the client.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            self._handle = None
+            _ffi.free_client(handle)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<PresenceClient {self._label} ({state})>"
+
+    def _take_handle_if_idle(self) -> Any:
+        """With the lock held: the handle to free, if closed and no call is running."""
+        if self._closed and self._in_flight == 0 and self._handle is not None:
+            handle, self._handle = self._handle, None
+            return handle
+        return None
+
+    def _acquire(self) -> Any:
+        with self._lock:
+            if self._closed:
+                raise ClientClosedError("this PresenceClient is closed; create a new one")
+            self._in_flight += 1
+            return self._handle
+
+    def _release(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            handle = self._take_handle_if_idle()
+        if handle is not None:
+            _ffi.free_client(handle)
+
+    # -- calls ------------------------------------------------------------
+
+    def set_access_token(self, token: str) -> None:
+        """Replaces the bearer token (for your own OAuth flow: authorization
+        code, PKCE, SAML). Applies to calls that start after it returns."""
+        encoded = _encode_text(token, "token")
+        handle = self._acquire()
+        try:
+            _ffi.set_access_token(handle, encoded)
+        finally:
+            self._release()
+
+    def call(self, operation_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
+        """Calls any operation by its ``operationId`` with its parameters under
+        their API names, e.g. ``call("getUserPresencesPurecloud", {"userId": ...})``.
+        Returns the parsed JSON response (None when there is no body)."""
+        if params is not None and not isinstance(params, Mapping):
+            raise InvalidArgumentError(
+                f"params must be a dict of API parameter names, not {type(params).__name__}"
+            )
+        return self._operation(operation_id, dict(params or {}))
+
+    def _operation(self, operation_id: str, params: Dict[str, Any]) -> Any:
+        """The one path every call takes to the library."""
+        if operation_id in DEPRECATED_OPERATIONS:
+            replacement = DEPRECATED_OPERATIONS[operation_id]
+            method = OPERATION_METHODS[operation_id]
+            warnings.warn(
+                f"{method} ({operation_id}) is deprecated by the API"
+                + (f"; use {replacement}" if replacement else ""),
+                DeprecationWarning,
+                stacklevel=3,
+            )
+        operation = _encode_text(operation_id, "operation_id")
+        params_json = _encode_json(params, f"{operation_id}: params")
+        handle = self._acquire()
+        try:
+            text = _ffi.call(handle, operation, params_json)
+        finally:
+            self._release()
+        try:
+            return json.loads(text)
+        except ValueError as error:
+            raise InternalError(
+                f"{operation_id}: the library returned invalid JSON: {error}"
+            ) from None
+
+
+def operations() -> List[Dict[str, Any]]:
+    """The library's operation table (``gp_operations_json``), parsed."""
+    table: List[Dict[str, Any]] = json.loads(_ffi.operations_json())
+    return table
+
+
+def library_version() -> str:
+    """The native library's version, e.g. ``"0.1.0"``."""
+    return _ffi.version()

@@ -1,0 +1,251 @@
+"""Configuration keywords, the client's lifetime, and the Python-side conveniences."""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import inspect
+import json
+import os
+import pathlib
+import re
+import ssl
+import sys
+import threading
+import warnings
+
+import pytest
+
+from support import TOKEN
+
+import genesys_presence
+from genesys_presence import ClientClosedError, InvalidArgumentError, PresenceClient
+from genesys_presence.client import CONFIG_KEYWORDS, config_json
+
+# --- configuration ---------------------------------------------------------
+
+
+def test_keywords_become_the_librarys_camel_case_keys():
+    assert config_json(
+        {
+            "environment": "mypurecloud.ie",
+            "base_path": "https://api.example.test",
+            "auth_base_path": "https://login.example.test",
+            "access_token": "t",
+            "client_id": "i",
+            "client_secret": "s",
+            "timeout_ms": 1000,
+            "connect_timeout_ms": 500,
+            "retry": {"max_retries": 1, "max_retry_time_ms": 2000, "max_retry_after_sec": 3},
+            "proxy": "http://proxy.test:3128",
+            "ca_cert_path": pathlib.Path("/etc/ca.pem"),
+            "user_agent": "ua",
+            "allow_insecure_http": True,
+            "log_level": "debug",
+        }
+    ) == {
+        "environment": "mypurecloud.ie",
+        "basePath": "https://api.example.test",
+        "authBasePath": "https://login.example.test",
+        "accessToken": "t",
+        "clientId": "i",
+        "clientSecret": "s",
+        "timeoutMs": 1000,
+        "connectTimeoutMs": 500,
+        "retry": {"maxRetries": 1, "maxRetryTimeMs": 2000, "maxRetryAfterSec": 3},
+        "proxy": "http://proxy.test:3128",
+        "caCertPath": "/etc/ca.pem",
+        "userAgent": "ua",
+        "allowInsecureHttp": True,
+        "logLevel": "debug",
+    }
+
+
+def test_none_means_the_librarys_default():
+    assert config_json({"proxy": None, "retry": {"max_retries": 0, "max_retry_time_ms": None}}) == {
+        "retry": {"maxRetries": 0}
+    }
+
+
+def test_config_keywords_are_the_signature():
+    signature = inspect.signature(PresenceClient.__init__)
+    keyword_only = [p.name for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY]
+    assert tuple(keyword_only) == CONFIG_KEYWORDS
+
+
+def test_the_library_accepts_every_keyword(server):
+    """Each keyword reaches the library under a key it knows (it refuses unknown keys)."""
+    everything = dict(
+        environment="eu-west-1",
+        base_path=server.url,
+        auth_base_path=server.url,
+        timeout_ms=20000,
+        connect_timeout_ms=5000,
+        retry={"max_retries": 2, "max_retry_time_ms": 30000, "max_retry_after_sec": 60},
+        proxy="http://127.0.0.1:9",
+        user_agent="presence-tests/1.0",
+        allow_insecure_http=False,
+        log_level="off",
+    )
+    cafile = ssl.get_default_verify_paths().cafile
+    if cafile and os.path.isfile(cafile):
+        everything["ca_cert_path"] = cafile
+    for credentials in ({"access_token": "t"}, {"client_id": "i", "client_secret": "s"}):
+        PresenceClient(**everything, **credentials).close()
+
+
+@pytest.mark.parametrize(
+    "config, named",
+    [
+        ({"acess_token": "t"}, "'acess_token' (did you mean 'access_token'?)"),
+        ({"basePath": "https://x.test"}, "'basePath' (did you mean 'base_path'?)"),
+        ({"retry": {"maxRetries": 1}}, "'maxRetries' (did you mean 'max_retries'?)"),
+        ({"retry": {"attempts": 1}}, "'attempts'"),
+    ],
+)
+def test_unknown_keywords_are_named(config, named):
+    with pytest.raises(InvalidArgumentError) as raised:
+        PresenceClient(**config)
+    assert named in str(raised.value)
+
+
+def test_bad_values_are_refused_by_the_library():
+    with pytest.raises(InvalidArgumentError, match="logLevel"):
+        PresenceClient(log_level="loud")
+    with pytest.raises(InvalidArgumentError, match="environment"):
+        PresenceClient(environment="not a host")
+    with pytest.raises(InvalidArgumentError, match="not both"):
+        PresenceClient(access_token="t", client_id="i", client_secret="s")
+    with pytest.raises(InvalidArgumentError, match="retry"):
+        PresenceClient(retry=3)  # type: ignore[arg-type]
+
+
+def test_user_agent_reaches_the_wire(server):
+    server.reply(200, "[]")
+    with PresenceClient(base_path=server.url, access_token=TOKEN, user_agent="sync/2.0") as client:
+        client.get_systempresences()
+    assert server.only_request().headers["user-agent"] == "sync/2.0"
+
+
+# --- lifetime ----------------------------------------------------------------
+
+
+def test_with_closes_and_later_use_raises_a_clear_error(server):
+    server.reply(200, "[]")
+    with PresenceClient(base_path=server.url, access_token=TOKEN) as client:
+        assert not client.closed
+        assert client.get_systempresences() == []
+    assert client.closed
+    assert "closed" in repr(client)
+    with pytest.raises(ClientClosedError, match="closed") as raised:
+        client.get_systempresences()
+    assert isinstance(raised.value, InvalidArgumentError)
+    with pytest.raises(ClientClosedError):
+        client.call("getSystempresences")
+    with pytest.raises(ClientClosedError):
+        client.set_access_token("t")
+    with pytest.raises(ClientClosedError):
+        with client:
+            pass
+    client.close()  # idempotent
+    assert len(server.requests) == 1
+
+
+def test_close_waits_for_calls_in_flight(server):
+    """close() during a call on another thread: that call completes, the client
+    is freed once it has returned, and later calls raise."""
+    arrived, release = threading.Event(), threading.Event()
+
+    def respond(request):
+        arrived.set()
+        release.wait(10)
+        return 200, {}, "[]"
+
+    server.responder = respond
+    client = PresenceClient(base_path=server.url, access_token=TOKEN)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(client.get_systempresences()))
+    worker.start()
+    assert arrived.wait(10)
+    client.close()
+    assert client._handle is not None  # still in use by the worker
+    release.set()
+    worker.join(10)
+    assert results == [[]]
+    assert client._handle is None
+    with pytest.raises(ClientClosedError):
+        client.get_systempresences()
+
+
+def test_garbage_collection_frees_without_errors(server):
+    unraisable = []
+    previous, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        client = PresenceClient(base_path=server.url, access_token=TOKEN)
+        del client
+        with pytest.raises(InvalidArgumentError):
+            PresenceClient(log_level="loud")  # a half-built client is collected too
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    assert unraisable == []
+
+
+def test_set_access_token(client, server):
+    server.reply(200, "[]")
+    client.set_access_token("second-token")
+    client.get_systempresences()
+    assert server.only_request().headers["authorization"] == "Bearer second-token"
+    for bad in ("", "line\nbreak", "nul\0"):
+        with pytest.raises(InvalidArgumentError):
+            client.set_access_token(bad)
+    with pytest.raises(InvalidArgumentError):
+        client.set_access_token(None)  # type: ignore[arg-type]
+
+
+# --- calls ---------------------------------------------------------------------
+
+
+def test_deprecated_operations_warn_at_the_callers_line(client, server):
+    with pytest.warns(DeprecationWarning, match="use GET /api/v2/presence/definitions") as caught:
+        client.get_presencedefinitions()
+    assert caught[0].filename == __file__
+    with pytest.warns(DeprecationWarning, match="getPresencedefinition") as caught:
+        client.call("getPresencedefinition", {"presenceId": "p"})
+    assert caught[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        client.get_presence_definitions()
+
+
+def test_datetimes_tuples_and_sets_are_converted(client, server):
+    client.patch_user_presences_purecloud(
+        "u", {"primary": True, "modifiedDate": datetime.datetime(2024, 5, 6, 7, 8, 9)}
+    )
+    server.reply(200, "[]")
+    client.get_users_presences_purecloud_bulk(id=("a", "b"))
+    server.reply(200, "{}")
+    client.get_presence_definitions(division_id={"d"})
+    patch, bulk, definitions = server.requests
+    # As the official SDK sends a datetime: isoformat().
+    assert json.loads(patch.body) == {"primary": True, "modifiedDate": "2024-05-06T07:08:09"}
+    assert bulk.query == "id=a,b"
+    assert definitions.query == "divisionId=d"
+
+
+def test_results_are_parsed_json(client, server):
+    presence = {
+        "source": "PURECLOUD",
+        "presenceDefinition": {"id": "p", "systemPresence": "Available", "futureField": [1]},
+        "message": "héllo 日本",
+    }
+    server.reply(200, json.dumps(presence, ensure_ascii=False))
+    assert client.get_user_presences_purecloud("u") == presence
+    server.reply(204, "")
+    assert client.delete_presence_source("s") is None
+
+
+def test_library_version_and_operations():
+    assert re.fullmatch(r"\d+\.\d+\.\d+.*", genesys_presence.library_version())
+    table = genesys_presence.operations()
+    assert {"getUserPresencesPurecloud", "patchUserPresence"} <= {op["operationId"] for op in table}

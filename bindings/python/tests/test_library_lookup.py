@@ -1,0 +1,68 @@
+"""Where the native library is looked for, and what happens when it is missing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from support import PYTHON_DIR, REPO_DIR
+
+from genesys_presence import _ffi
+
+PACKAGE_DIR = os.path.join(PYTHON_DIR, "genesys_presence")
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != _ffi.LIBRARY_ENV}
+    environment.update(env)
+    environment["PYTHONPATH"] = PYTHON_DIR
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        cwd=os.path.expanduser("~"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_search_order(monkeypatch):
+    monkeypatch.delenv(_ffi.LIBRARY_ENV, raising=False)
+    paths = [path for path, _ in _ffi.candidate_paths()]
+    name = _ffi.library_file_name()
+    packaged = [p for p in paths if os.path.dirname(p) == PACKAGE_DIR]
+    assert packaged[0] == os.path.join(PACKAGE_DIR, name)
+    assert paths[: len(packaged)] == packaged  # the package folder first
+    assert paths[len(packaged) :] == [
+        os.path.join(REPO_DIR, "target", "release", name),
+        os.path.join(REPO_DIR, "target", "debug", name),
+    ]
+
+
+def test_the_environment_variable_wins(monkeypatch):
+    monkeypatch.setenv(_ffi.LIBRARY_ENV, "/opt/gp/libgenesys_presence.so")
+    assert [path for path, _ in _ffi.candidate_paths()] == ["/opt/gp/libgenesys_presence.so"]
+
+
+def test_import_does_not_load_the_library():
+    result = run_python(
+        "import genesys_presence, genesys_presence._ffi as f; print(f._lib is None)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_a_missing_library_is_a_clear_import_error():
+    missing = os.path.join(os.sep, "nowhere", _ffi.library_file_name())
+    result = run_python(
+        "import genesys_presence\n"
+        "try:\n"
+        "    genesys_presence.PresenceClient()\n"
+        "except ImportError as error:\n"
+        "    print(type(error).__name__); print(error)\n",
+        **{_ffi.LIBRARY_ENV: missing},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("LibraryNotFoundError\n")
+    assert missing in result.stdout and _ffi.LIBRARY_ENV in result.stdout
