@@ -15,6 +15,7 @@ The library is loaded on first use, not at import time, which keeps
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import sys
 import threading
@@ -109,6 +110,35 @@ def find_library() -> str:
     )
 
 
+#: The C functions past the API's per-request limits; each takes a params JSON.
+HELPERS = (
+    "gp_get_users_presences_bulk_all",
+    "gp_put_users_presences_bulk_all",
+    "gp_get_presencedefinitions_all",
+)
+
+#: ``gp_log_callback``: ``void (*)(void *user_data, int32_t level, const char *message)``.
+LogCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p)
+
+#: GP_LOG_* levels to :mod:`logging` levels.
+_LOG_LEVELS = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG, 5: logging.DEBUG}
+
+#: Where the library's log lines go when a client has a ``log_level``.
+logger = logging.getLogger("genesys_presence")
+
+
+def _forward_log_line(_user_data: Any, level: int, message: bytes) -> None:
+    # Runs on whichever thread logs; ctypes holds the GIL for it. It must not raise.
+    try:
+        logger.log(_LOG_LEVELS.get(level, logging.DEBUG), message.decode("utf-8", "replace"))
+    except Exception:  # noqa: BLE001 - a logging failure must not reach the library
+        pass
+
+
+# Module-level, so it lives as long as any client that uses it.
+_LOG_TO_PYTHON = LogCallback(_forward_log_line)
+
+
 def _declare(lib: ctypes.CDLL) -> None:
     """Gives every function this wrapper uses its C signature."""
     status = ctypes.c_int32
@@ -120,6 +150,12 @@ def _declare(lib: ctypes.CDLL) -> None:
     lib.gp_client_set_access_token.restype = status
     lib.gp_call.argtypes = [ClientPointer, ctypes.c_char_p, ctypes.c_char_p, _StringOut]
     lib.gp_call.restype = status
+    for helper in HELPERS:
+        function = getattr(lib, helper)
+        function.argtypes = [ClientPointer, ctypes.c_char_p, _StringOut]
+        function.restype = status
+    lib.gp_client_set_log_callback.argtypes = [ClientPointer, LogCallback, ctypes.c_void_p, _StringOut]
+    lib.gp_client_set_log_callback.restype = status
     lib.gp_string_free.argtypes = [ctypes.c_void_p]
     lib.gp_string_free.restype = None
     # Static strings, never freed; c_void_p all the same, read with string_at.
@@ -208,6 +244,17 @@ def free_client(client: Any) -> None:
 
 def set_access_token(client: Any, token: bytes) -> None:
     rustcall(lib().gp_client_set_access_token, client, token)
+
+
+def route_logs_to_python(client: Any) -> None:
+    """Sends the client's log lines to the ``genesys_presence`` logger."""
+    rustcall(lib().gp_client_set_log_callback, client, _LOG_TO_PYTHON, None)
+
+
+def call_helper(client: Any, name: str, params_json: bytes) -> str:
+    """One of :data:`HELPERS`: the response JSON text."""
+    text = rustcall(getattr(lib(), name), client, params_json)
+    return "null" if text is None else text
 
 
 def call(client: Any, operation_id: bytes, params_json: bytes) -> str:

@@ -6,7 +6,7 @@ import json
 import os
 import threading
 import warnings
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _ffi
 from ._operations import DEPRECATED_OPERATIONS, OPERATION_METHODS, PresenceOperations
@@ -134,6 +134,10 @@ class PresenceClient(PresenceOperations):
     :meth:`close` or a ``with`` block; a client that is garbage-collected
     unclosed is freed then. Every method raises a
     :class:`~genesys_presence.PresenceError` subclass on failure.
+
+    With a ``log_level`` other than ``"off"``, the library's log lines (one per
+    request: method, path, status, duration, retries, correlation id; never a
+    token or secret) go to the ``genesys_presence`` :mod:`logging` logger.
     """
 
     def __init__(
@@ -167,6 +171,8 @@ class PresenceClient(PresenceOperations):
         config_text = _encode_json(config_json(config), "config")
         self._handle = _ffi.new_client(config_text)
         self._closed = False
+        if log_level not in (None, "off"):
+            _ffi.route_logs_to_python(self._handle)
 
     # -- lifetime ---------------------------------------------------------
 
@@ -262,17 +268,61 @@ class PresenceClient(PresenceOperations):
             )
         operation = _encode_text(operation_id, "operation_id")
         params_json = _encode_json(params, f"{operation_id}: params")
+        return self._native(operation_id, _ffi.call, operation, params_json)
+
+    def _native(self, what: str, function: Any, *args: Any) -> Any:
+        """Runs ``function(handle, *args)`` with the handle held, and parses its JSON."""
         handle = self._acquire()
         try:
-            text = _ffi.call(handle, operation, params_json)
+            text = function(handle, *args)
         finally:
             self._release()
         try:
             return json.loads(text)
         except ValueError as error:
-            raise InternalError(
-                f"{operation_id}: the library returned invalid JSON: {error}"
-            ) from None
+            raise InternalError(f"{what}: the library returned invalid JSON: {error}") from None
+
+    # -- past the API's per-request limits ---------------------------------
+
+    def get_users_presences_bulk_all(
+        self,
+        id: Sequence[str],  # noqa: A002 - the API's parameter name, as in get_users_presences_purecloud_bulk
+        *,
+        source_id: Optional[str] = None,
+        concurrency: Optional[int] = None,
+    ) -> List[Dict[str, Any]]:
+        """The presence of any number of users in one call: 50 ids per bulk
+        request, ``concurrency`` (default 8) requests at once over the pooled
+        connections, each retried as configured. Results are in the order of
+        ``id``; users the API does not return are absent. ``source_id`` reads
+        another source than PURECLOUD."""
+        params = {"id": list(id), "sourceId": source_id, "concurrency": concurrency}
+        return self._helper("gp_get_users_presences_bulk_all", params)
+
+    def put_users_presences_bulk_all(
+        self, body: Sequence[Mapping[str, Any]], *, concurrency: Optional[int] = None
+    ) -> List[Dict[str, Any]]:
+        """Sets the presence of any number of users in one call: ``body``
+        (MutableUserPresence dicts) sent 50 per request, ``concurrency``
+        (default 8) at once. The first failing request raises; earlier ones
+        took effect."""
+        return self._helper("gp_put_users_presences_bulk_all", {"body": list(body), "concurrency": concurrency})
+
+    def get_presencedefinitions_all(
+        self,
+        *,
+        page_size: Optional[int] = None,
+        deleted: Optional[str] = None,
+        locale_code: Optional[str] = None,
+    ) -> List[Dict[str, Any]]:
+        """Every organization presence definition, following all pages of
+        :meth:`get_presencedefinitions`."""
+        params = {"pageSize": page_size, "deleted": deleted, "localeCode": locale_code}
+        return self._helper("gp_get_presencedefinitions_all", params)
+
+    def _helper(self, name: str, params: Dict[str, Any]) -> Any:
+        given = {key: value for key, value in params.items() if value is not None}
+        return self._native(name, _ffi.call_helper, name, _encode_json(given, f"{name}: params"))
 
 
 def operations() -> List[Dict[str, Any]]:
