@@ -53,6 +53,15 @@ namespace Genesys.Presence
         internal static extern int gp_call(ClientHandle client, byte[] operationId, byte[] paramsJson, out IntPtr json);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_get_users_presences_bulk_all(ClientHandle client, byte[] paramsJson, out IntPtr json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_put_users_presences_bulk_all(ClientHandle client, byte[] paramsJson, out IntPtr json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_get_presencedefinitions_all(ClientHandle client, byte[] paramsJson, out IntPtr json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void gp_string_free(IntPtr s);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

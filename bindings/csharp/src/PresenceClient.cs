@@ -151,12 +151,17 @@ namespace Genesys.Presence
             ThrowIfDisposed();
             byte[] operation = Utf8.ToNative(operationId, nameof(operationId));
             byte[] parameters = Utf8.ToNative(paramsJson, nameof(paramsJson));
-            IntPtr output = IntPtr.Zero;
-            int status;
+            IntPtr output;
+            int status = NativeMethods.gp_call(_handle, operation, parameters, out output);
+            return TakeOutput(status, output);
+        }
+
+        /// <summary>Reads and frees a call's output; throws its error unless <paramref name="status"/> is OK.</summary>
+        private static string TakeOutput(int status, IntPtr output)
+        {
             string json;
             try
             {
-                status = NativeMethods.gp_call(_handle, operation, parameters, out output);
                 json = Utf8.Read(output);
             }
             finally
