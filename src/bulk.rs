@@ -37,14 +37,13 @@ impl Client {
             Some(_) => operations::find("getUsersPresenceBulk")?,
         };
         let chunks: Vec<&[String]> = ids.chunks(CHUNK_SIZE).collect();
-        let pages = self.run_chunks(chunks.len(), concurrency, |index| {
+        let pages: Vec<Vec<Value>> = self.run_chunks(chunks.len(), concurrency, |index| {
             let mut params = Map::new();
             params.insert("id".to_owned(), json!(chunks[index]));
             if let Some(source_id) = source_id {
                 params.insert("sourceId".to_owned(), json!(source_id));
             }
-            let answer = self.execute(operation, &params)?;
-            parse_array(&answer)
+            parse(&self.execute(operation, &params)?)
         })?;
         Ok(in_order_of(ids, pages.into_iter().flatten().collect()))
     }
@@ -56,10 +55,10 @@ impl Client {
     pub fn bulk_put_presences(&self, entries: &[Value], concurrency: usize) -> Result<Vec<Value>> {
         let operation = operations::find("putUsersPresencesBulk")?;
         let chunks: Vec<&[Value]> = entries.chunks(CHUNK_SIZE).collect();
-        let pages = self.run_chunks(chunks.len(), concurrency, |index| {
+        let pages: Vec<Vec<Value>> = self.run_chunks(chunks.len(), concurrency, |index| {
             let mut params = Map::new();
             params.insert(BODY.to_owned(), Value::Array(chunks[index].to_vec()));
-            parse_array(&self.execute(operation, &params)?)
+            parse(&self.execute(operation, &params)?)
         })?;
         Ok(pages.into_iter().flatten().collect())
     }
@@ -78,8 +77,7 @@ impl Client {
         let mut entities = Vec::new();
         for page_number in 1.. {
             params.insert("pageNumber".to_owned(), json!(page_number));
-            let page: Value = serde_json::from_str(&self.execute(operation, &params)?)
-                .map_err(|error| Error::new(crate::ErrorKind::Decode, error.to_string()))?;
+            let page: Value = parse(&self.execute(operation, &params)?)?;
             let page_entities = page["entities"].as_array().cloned().unwrap_or_default();
             let page_count = page["pageCount"].as_u64().unwrap_or(0);
             let done = page_entities.is_empty() || page_number >= page_count;
@@ -134,7 +132,8 @@ impl Client {
     }
 }
 
-fn parse_array(json: &str) -> Result<Vec<Value>> {
+/// Parses an answer `execute` already checked to be the documented JSON.
+fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
     serde_json::from_str(json)
         .map_err(|error| Error::new(crate::ErrorKind::Decode, error.to_string()))
 }
