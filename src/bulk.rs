@@ -43,7 +43,7 @@ impl Client {
             if let Some(source_id) = source_id {
                 params.insert("sourceId".to_owned(), json!(source_id));
             }
-            parse(&self.execute(operation, &params)?)
+            self.typed_call(operation, params)
         })?;
         Ok(in_order_of(ids, pages.into_iter().flatten().collect()))
     }
@@ -58,7 +58,7 @@ impl Client {
         let pages: Vec<Vec<Value>> = self.run_chunks(chunks.len(), concurrency, |index| {
             let mut params = Map::new();
             params.insert(BODY.to_owned(), Value::Array(chunks[index].to_vec()));
-            parse(&self.execute(operation, &params)?)
+            self.typed_call(operation, params)
         })?;
         Ok(pages.into_iter().flatten().collect())
     }
@@ -77,7 +77,7 @@ impl Client {
         let mut entities = Vec::new();
         for page_number in 1.. {
             params.insert("pageNumber".to_owned(), json!(page_number));
-            let page: Value = parse(&self.execute(operation, &params)?)?;
+            let page: Value = self.typed_call(operation, params.clone())?;
             let page_entities = page["entities"].as_array().cloned().unwrap_or_default();
             let page_count = page["pageCount"].as_u64().unwrap_or(0);
             let done = page_entities.is_empty() || page_number >= page_count;
@@ -130,12 +130,6 @@ impl Client {
         // Chunks after a failure never ran: the first `None` comes after an error.
         results.into_iter().map_while(|result| result).collect()
     }
-}
-
-/// Parses an answer `execute` already checked to be the documented JSON.
-fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
-    serde_json::from_str(json)
-        .map_err(|error| Error::new(crate::ErrorKind::Decode, error.to_string()))
 }
 
 /// Sorts presences into the order of `ids`, by `userId` (or `id`); entries

@@ -2,9 +2,9 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{Map, Value};
-
 use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
 
 use crate::auth::Auth;
 use crate::config::{checked_header_value, Config};
@@ -83,8 +83,7 @@ impl Client {
         let Value::Object(params) = params else {
             return Err(Error::invalid_argument("params: must be a JSON object"));
         };
-        let json = self.execute(operation, &params)?;
-        serde_json::from_str(&json).map_err(|error| decode_error(error.to_string()))
+        self.typed_call(operation, params)
     }
 
     /// Validates, sends (renewing the token once on 401, retrying as the
@@ -164,9 +163,9 @@ impl Client {
         });
     }
 
-    /// Runs one operation of the typed API: `params` built by the generated
-    /// method, the response decoded into `T`.
-    fn typed_call<T: DeserializeOwned>(
+    /// Runs one operation with `params`, decoding the response into `T`
+    /// (typed methods, `call`, the bulk helpers).
+    pub(crate) fn typed_call<T: DeserializeOwned>(
         &self,
         operation: &Operation,
         params: Map<String, Value>,
