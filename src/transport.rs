@@ -1,9 +1,15 @@
 //! HTTP: one pooled `ureq::Agent` per client, and raw responses.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use ureq::http::Uri;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use ureq::{Agent, Proxy};
 
 use crate::config::Config;
@@ -40,7 +46,7 @@ impl Transport {
                     .map_err(|error| Error::invalid_argument(format!("config: proxy: {error}")))?,
             ),
         };
-        let agent = Agent::config_builder()
+        let agent_config = Agent::config_builder()
             .tls_config(tls_config(config)?)
             .http_status_as_error(false)
             .proxy(proxy)
@@ -52,8 +58,12 @@ impl Transport {
             // with the token to another host.
             .max_redirects(0)
             .max_redirects_will_error(false)
-            .build()
-            .new_agent();
+            .build();
+        let agent = Agent::with_parts(
+            agent_config,
+            DefaultConnector::new(),
+            CachingResolver::default(),
+        );
         Ok(Transport {
             agent,
             max_response_bytes: config.max_response_bytes,
@@ -99,6 +109,56 @@ fn prepared<B>(
         .config()
         .timeout_global(Some(timeout))
         .build()
+}
+
+/// How long a host's addresses are reused before it is looked up again.
+const DNS_CACHE_TTL: Duration = Duration::from_secs(30);
+
+/// ureq resolves the host before every request, even one that reuses a pooled
+/// connection, and with a timeout set it does so on a new thread: ~70 µs a
+/// call on loopback, most of a Presence call. This keeps each answer for
+/// `DNS_CACHE_TTL`; IP literals are never looked up.
+#[derive(Debug, Default)]
+struct CachingResolver {
+    lookup: DefaultResolver,
+    cache: Mutex<HashMap<String, (ResolvedSocketAddrs, Instant)>>,
+}
+
+impl Resolver for CachingResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
+        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
+            return self.lookup.resolve(uri, config, timeout);
+        };
+        let Some(key) = DefaultResolver::host_and_port(scheme, authority) else {
+            return self.lookup.resolve(uri, config, timeout);
+        };
+        if let Ok(address) = key.parse::<SocketAddr>() {
+            let mut addresses = self.empty();
+            addresses.push(address);
+            return Ok(addresses);
+        }
+        let cached = self
+            .cache
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .get(&key)
+            .filter(|(_, looked_up)| looked_up.elapsed() < DNS_CACHE_TTL)
+            .map(|(addresses, _)| addresses.clone());
+        if let Some(addresses) = cached {
+            return Ok(addresses);
+        }
+        let addresses = self.lookup.resolve(uri, config, timeout)?;
+        self.cache
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .insert(key, (addresses.clone(), Instant::now()));
+        Ok(addresses)
+    }
 }
 
 /// Verified TLS always; `caCertPath` adds its certificates to Mozilla's roots
@@ -171,6 +231,11 @@ pub(crate) fn transport_error(error: ureq::Error) -> Error {
         ),
         ureq::Error::Timeout(which) => Error::transport(format!("timed out ({which})")),
         ureq::Error::HostNotFound => Error::transport("host not found"),
+        // The request could not be built (e.g. a URL longer than 64 KiB):
+        // nothing was sent, and retrying cannot help.
+        ureq::Error::Http(error) => {
+            Error::invalid_argument(format!("the request cannot be sent: {error}"))
+        }
         ureq::Error::ConnectionFailed => Error::transport("connection failed"),
         other => Error::transport(other.to_string()),
     }

@@ -8,10 +8,11 @@ use std::process::Command;
 
 use genesys_presence::sandbox::{Sandbox, SandboxOptions};
 
-/// `target/<profile>`, where cargo put the shared library this test links.
+/// `target/<profile>/deps`: where `cargo test` put this test and the shared
+/// library it just built with the same features.
 fn library_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    exe.parent().and_then(Path::parent).unwrap().to_owned()
+    exe.parent().unwrap().to_owned()
 }
 
 fn compile(language: &str, standard: &str, output: &Path) {
