@@ -189,31 +189,35 @@ fn interpret(operation: &Operation, response: RawResponse) -> Result<String> {
     if !(200..300).contains(&response.status) {
         return Err(http_error(response));
     }
+    let RawResponse {
+        status,
+        body,
+        correlation_id,
+        ..
+    } = response;
     let with_context = |message: String| {
         let mut error = decode_error(format!("{}: {message}", operation.id));
-        error.details.status = Some(response.status);
-        error
-            .details
-            .correlation_id
-            .clone_from(&response.correlation_id);
+        error.details.status = Some(status);
+        error.details.correlation_id = correlation_id.clone();
         error
     };
-    if response.body.iter().all(u8::is_ascii_whitespace) {
+    if body.iter().all(u8::is_ascii_whitespace) {
         return Ok("null".to_owned());
     }
-    let text = std::str::from_utf8(&response.body)
+    // The body becomes the answer without a copy.
+    let text = String::from_utf8(body)
         .map_err(|_| with_context("response body is not UTF-8".to_owned()))?;
     // Checked in full for syntax, without building the value.
-    serde_json::from_str::<serde::de::IgnoredAny>(text)
+    serde_json::from_str::<serde::de::IgnoredAny>(&text)
         .map_err(|error| with_context(format!("response body is not JSON: {error}")))?;
     let first = text.trim_start().as_bytes()[0];
     match (operation.response, first) {
-        (Some(Payload::One(_)), b'{') | (Some(Payload::List(_)), b'[') | (None, _) => {
-            Ok(text.to_owned())
+        (Some(Payload::One(_)), b'{') | (Some(Payload::List(_)), b'[') | (None, _) => Ok(text),
+        (Some(Payload::One(model)), _) => {
+            Err(with_context(format!("expected a JSON object ({model:?})")))
         }
-        (Some(Payload::One(model)), _) => Err(with_context(format!("expected a {model:?} object"))),
         (Some(Payload::List(model)), _) => {
-            Err(with_context(format!("expected an array of {model:?}")))
+            Err(with_context(format!("expected a JSON array of {model:?}")))
         }
     }
 }

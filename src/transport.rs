@@ -12,6 +12,7 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use ureq::{Agent, Proxy};
 
+use crate::bulk::MAX_CONCURRENCY;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operations::Method;
@@ -33,6 +34,8 @@ pub struct RawResponse {
 #[derive(Debug)]
 pub struct Transport {
     agent: Agent,
+    /// The agent's own whole-request timeout; other values are set per request.
+    timeout: Duration,
     max_response_bytes: u64,
 }
 
@@ -58,6 +61,9 @@ impl Transport {
             // with the token to another host.
             .max_redirects(0)
             .max_redirects_will_error(false)
+            // Enough idle connections for a bulk call's concurrent requests.
+            .max_idle_connections_per_host(MAX_CONCURRENCY)
+            .max_idle_connections(MAX_CONCURRENCY)
             .build();
         let agent = Agent::with_parts(
             agent_config,
@@ -66,6 +72,7 @@ impl Transport {
         );
         Ok(Transport {
             agent,
+            timeout: config.timeout,
             max_response_bytes: config.max_response_bytes,
         })
     }
@@ -86,6 +93,8 @@ impl Transport {
     ) -> Result<RawResponse> {
         let authorization = zeroize::Zeroizing::new(format!("Bearer {bearer}"));
         let body = body.unwrap_or_default();
+        // A per-request config costs a copy of the agent's: only when it differs.
+        let timeout = (timeout != self.timeout).then_some(timeout);
         let result = match method {
             Method::Get => prepared(self.agent.get(url), &authorization, timeout).call(),
             Method::Delete => prepared(self.agent.delete(url), &authorization, timeout).call(),
@@ -101,14 +110,15 @@ impl Transport {
 fn prepared<B>(
     request: ureq::RequestBuilder<B>,
     authorization: &str,
-    timeout: Duration,
+    timeout: Option<Duration>,
 ) -> ureq::RequestBuilder<B> {
-    request
+    let request = request
         .header(AUTHORIZATION, authorization)
-        .header(CONTENT_TYPE, JSON)
-        .config()
-        .timeout_global(Some(timeout))
-        .build()
+        .header(CONTENT_TYPE, JSON);
+    match timeout {
+        Some(timeout) => request.config().timeout_global(Some(timeout)).build(),
+        None => request,
+    }
 }
 
 /// How long a host's addresses are reused before it is looked up again.

@@ -411,8 +411,8 @@ fn bodies_that_are_not_the_documented_json_are_decode_errors() {
     for (body, expected) in [
         (&b"{\"id\": \"u1\", \"name\""[..], "not JSON"),
         (b"<html>ok</html>", "not JSON"),
-        (b"[]", "expected a UserPresence object"),
-        (b"\"text\"", "expected a UserPresence object"),
+        (b"[]", "expected a JSON object (UserPresence)"),
+        (b"\"text\"", "expected a JSON object (UserPresence)"),
         (b"{\"id\": \"\xff\"}", "not UTF-8"),
     ] {
         server.reset();
