@@ -15,7 +15,6 @@ The library is loaded on first use, not at import time, which keeps
 from __future__ import annotations
 
 import ctypes
-import logging
 import os
 import sys
 import threading
@@ -120,23 +119,30 @@ HELPERS = (
 #: ``gp_log_callback``: ``void (*)(void *user_data, int32_t level, const char *message)``.
 LogCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p)
 
-#: GP_LOG_* levels to :mod:`logging` levels.
-_LOG_LEVELS = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG, 5: logging.DEBUG}
-
-#: Where the library's log lines go when a client has a ``log_level``.
-logger = logging.getLogger("genesys_presence")
-
-
-def _forward_log_line(_user_data: Any, level: int, message: bytes) -> None:
-    # Runs on whichever thread logs; ctypes holds the GIL for it. It must not raise.
-    try:
-        logger.log(_LOG_LEVELS.get(level, logging.DEBUG), message.decode("utf-8", "replace"))
-    except Exception:  # noqa: BLE001 - a logging failure must not reach the library
-        pass
+#: The callback that forwards log lines to :mod:`logging`, made on first use
+#: (so that only clients that log pay for importing it) and kept for the
+#: process's lifetime, as clients may hold it until they are freed.
+_log_to_python: Optional[Any] = None
 
 
-# Module-level, so it lives as long as any client that uses it.
-_LOG_TO_PYTHON = LogCallback(_forward_log_line)
+def _log_forwarder() -> Any:
+    global _log_to_python
+    with _load_lock:
+        if _log_to_python is None:
+            import logging
+
+            logger = logging.getLogger("genesys_presence")
+            levels = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG}
+
+            def forward(_user_data: Any, level: int, message: bytes) -> None:
+                # Runs on whichever thread logs, with the GIL; it must not raise.
+                try:
+                    logger.log(levels.get(level, logging.DEBUG), message.decode("utf-8", "replace"))
+                except Exception:  # noqa: BLE001 - a logging failure must not reach the library
+                    pass
+
+            _log_to_python = LogCallback(forward)
+        return _log_to_python
 
 
 def _declare(lib: ctypes.CDLL) -> None:
@@ -248,7 +254,7 @@ def set_access_token(client: Any, token: bytes) -> None:
 
 def route_logs_to_python(client: Any) -> None:
     """Sends the client's log lines to the ``genesys_presence`` logger."""
-    rustcall(lib().gp_client_set_log_callback, client, _LOG_TO_PYTHON, None)
+    rustcall(lib().gp_client_set_log_callback, client, _log_forwarder(), None)
 
 
 def call_helper(client: Any, name: str, params_json: bytes) -> str:
