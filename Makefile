@@ -17,7 +17,7 @@ VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,
 	--show-leak-kinds=definite,indirect --error-exitcode=99
 
 .PHONY: all build sandbox examples demo test check lint header-check rust-test memcheck \
-	python-test python-package-test csharp-test clean
+	python-test python-package-test csharp-test bench clean
 
 all: build
 
@@ -93,6 +93,12 @@ python-package-test:
 csharp-test: build sandbox
 	PRESENCE_SANDBOX=$(SANDBOX) bindings/csharp/run_tests.sh
 
+## The benchmark: the official Python SDK, our Python wrapper, our C ABI and a
+## raw ureq floor, interleaved on a loopback nginx (installed if missing).
+## Prints the tables and writes benches/results.md; never fails on a ratio.
+bench:
+	BENCH_COMMAND="make bench" benches/run.sh
+
 clean:
 	$(CARGO) clean
-	rm -rf build
+	rm -rf build benches/build benches/floor/target

@@ -1,0 +1,494 @@
+"""The benchmark driver: one interleaved run of every contender on one nginx.
+
+    bench.py --base URL --ids IDS_JSON --python VENV_PYTHON --abi ABI_BENCH
+             --floor FLOOR --results results.md [--command "make bench"]
+
+Starts the four contenders as long-lived worker processes (the official SDK,
+our Python wrapper, our C ABI from C, the raw ureq floor), warms them up, then
+runs rounds: in each round every measurement (operation x threads) is taken
+from every contender in turn, the order rotating from round to round, so that
+drift (other load, CPU frequency, nginx) hits all alike. Then import time and
+peak RSS in fresh processes. Prints the tables and writes them, as Markdown,
+to --results.
+
+Never fails on a ratio: a missed target is printed as MISSED. Exits non-zero
+only when something is broken (a contender errors, dies or hangs).
+
+Environment: BENCH_ROUNDS (default 5), BENCH_SCALE (multiplies the calls per
+round; default 1: 400 single-user calls and 60 bulk calls per round and
+contender, i.e. 2,000 and 300 in all).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import select
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+CONTENDERS = [
+    ("official", "official SDK"),
+    ("python", "Python wrapper"),
+    ("abi", "C ABI (C)"),
+    ("floor", "ureq floor"),
+    ("cached", "floor, cached DNS"),
+]
+OPS = [
+    ("get", "GET user presence", "single"),
+    ("patch", "PATCH user presence", "single"),
+    ("bulk_get", "bulk GET, 50 users", "bulk"),
+    ("bulk_put", "bulk PUT, 50 users", "bulk"),
+    ("defs", "definitions page (25)", "bulk"),
+]
+SCALE_OPS = [
+    ("bulk10k_get", "read 10,000 users"),
+    ("bulk10k_put", "write 10,000 users"),
+]
+THREADS = (1, 4)
+SCALE_CONCURRENCY = 8
+REPLY_TIMEOUT_S = 300
+
+
+class Broken(Exception):
+    """Something that is not a measurement went wrong: exit non-zero."""
+
+
+class Worker:
+    """A contender process speaking the line protocol."""
+
+    def __init__(self, key, argv, env=None):
+        self.key = key
+        self.argv = argv
+        self.process = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, bufsize=1
+        )
+        line = self._read(120)
+        if line != "ready":
+            raise Broken(f"{key}: did not start ({line!r}); command: {shlex.join(argv)}")
+
+    def _read(self, timeout):
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        if not ready:
+            raise Broken(f"{self.key}: no answer within {timeout} s")
+        line = self.process.stdout.readline()
+        if not line:
+            code = self.process.wait()
+            raise Broken(f"{self.key}: the worker died (exit status {code})")
+        return line.strip()
+
+    def run(self, op, threads, calls):
+        """(wall_ns, cpu_ns, [latency_ns...]) of `calls` calls of `op` on `threads` threads."""
+        self.process.stdin.write(f"run {op} {threads} {calls}\n")
+        self.process.stdin.flush()
+        line = self._read(REPLY_TIMEOUT_S)
+        words = line.split()
+        if not words or words[0] != "ok":
+            raise Broken(f"{self.key}: {op} on {threads} thread(s): {line[:600]}")
+        numbers = [int(word) for word in words[1:]]
+        return numbers[0], numbers[1], numbers[2:]
+
+    def close(self):
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.write("quit\n")
+                self.process.stdin.flush()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+
+
+class Results:
+    def __init__(self):
+        self.latencies = {}  # (contender, op, threads) -> [ns]
+        self.walls = {}  # (contender, op, threads) -> [(wall_ns, calls)]
+        self.cpu = {}  # (contender, op, threads) -> [cpu_ns]
+
+    def add(self, key, wall, cpu, latencies):
+        self.latencies.setdefault(key, []).extend(latencies)
+        self.walls.setdefault(key, []).append((wall, len(latencies)))
+        self.cpu.setdefault(key, []).append(cpu)
+
+    def cpu_us(self, key):
+        """The client process's CPU time per call (all its threads), µs."""
+        calls = sum(calls for _, calls in self.walls[key])
+        return sum(self.cpu[key]) / calls / 1e3
+
+    def median_us(self, key):
+        return statistics.median(self.latencies[key]) / 1e3
+
+    def span_us(self, key):
+        values = self.latencies[key]
+        return min(values) / 1e3, max(values) / 1e3
+
+    def calls_per_s(self, key):
+        walls = self.walls[key]
+        return sum(calls for _, calls in walls) / (sum(wall for wall, _ in walls) / 1e9)
+
+
+# -- formatting ---------------------------------------------------------------
+
+
+def us(value):
+    """Microseconds, readable: 77.4, 412, 4,480, 2.41 s."""
+    if value >= 1e6:
+        return f"{value / 1e6:.2f} s"
+    if value >= 1000:
+        return f"{value:,.0f}"
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.1f}"
+
+
+def cell(results, key):
+    low, high = results.span_us(key)
+    return f"{us(results.median_us(key))} ({us(low)}–{us(high)})"
+
+
+def table(headers, rows):
+    """A Markdown table, which reads well as plain text too."""
+    widths = [max(len(str(row[i])) for row in [headers] + rows) for i in range(len(headers))]
+
+    def line(values):
+        return "| " + " | ".join(str(v).ljust(w) for v, w in zip(values, widths)) + " |"
+
+    separator = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(headers), separator] + [line(row) for row in rows])
+
+
+def verdict(ok):
+    return "met" if ok else "**MISSED**"
+
+
+# -- the run ------------------------------------------------------------------
+
+
+def machine():
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as file:
+            for line in file:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as file:
+            kib = int(file.readline().split()[1])
+            memory = f", {kib / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}"
+
+
+def load_average():
+    return "/".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def measurements(scale):
+    single, bulk = max(4, int(400 * scale)), max(4, int(60 * scale))
+    plan = []
+    for threads in THREADS:
+        for op, _, kind in OPS:
+            plan.append((op, threads, single if kind == "single" else bulk))
+    for op, _ in SCALE_OPS:
+        plan.append((op, SCALE_CONCURRENCY, 1))
+    return plan
+
+
+def warm_up(workers, plan):
+    for op, threads, calls in plan:
+        for worker in workers.values():
+            worker.run(op, threads, max(threads, min(calls // 4, 50)))
+
+
+def interleaved(workers, plan, rounds, results, progress):
+    keys = [key for key, _ in CONTENDERS]
+    for round_index in range(rounds):
+        order = keys[round_index % len(keys):] + keys[: round_index % len(keys)]
+        started = time.monotonic()
+        for op, threads, calls in plan:
+            for key in order:
+                wall, cpu, latencies = workers[key].run(op, threads, calls)
+                results.add((key, op, threads), wall, cpu, latencies)
+        progress(f"round {round_index + 1}/{rounds}: {time.monotonic() - started:.1f} s, "
+                 f"load {load_average()}")
+
+
+def footprints(args, env_ours, runs):
+    """Median import time, first-call time and peak RSS over fresh processes."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "footprint.py")
+    measured = {}
+    commands = {
+        "python-baseline": ([args.python, script, "python", args.base, args.ids], None),
+        "official": ([args.python, script, "official", args.base, args.ids], None),
+        "python": ([args.python, script, "ours", args.base, args.ids], env_ours),
+        "abi": ([args.abi, args.base, args.ids, "--once"], None),
+        "floor": ([args.floor, args.base, args.ids, "--once"], None),
+    }
+    for key, (argv, env) in commands.items():
+        samples = []
+        for run in range(runs + 1):  # the first run only warms the caches
+            started = time.perf_counter()
+            done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+            wall_ms = (time.perf_counter() - started) * 1e3
+            if done.returncode != 0:
+                raise Broken(f"footprint {key}: exit {done.returncode}: {done.stderr[-800:]}")
+            text = done.stdout.strip()
+            sample = json.loads(text) if text.startswith("{") else {"rss_kib": int(text)}
+            sample["process_ms"] = wall_ms
+            if run:
+                samples.append(sample)
+        measured[key] = {
+            name: statistics.median(sample[name] for sample in samples)
+            for name in samples[0]
+        }
+    return measured
+
+
+# -- the report ---------------------------------------------------------------
+
+
+def report(results, feet, rounds, plan, context):
+    names = dict(CONTENDERS)
+    keys = [key for key, _ in CONTENDERS]
+    header = ["operation"] + [names[k] for k in keys]
+    single_calls = sum(c for op, t, c in plan if op == "get" and t == 1) * rounds
+    bulk_calls = sum(c for op, t, c in plan if op == "bulk_get" and t == 1) * rounds
+    median = results.median_us
+    out = []
+    out.append("# genesys-presence benchmark\n")
+    out.append(f"- date: {context['date']}")
+    out.append(f"- machine: {context['machine']}")
+    out.append(f"- load average (1/5/15 min): {context['load_before']} before, "
+               f"{context['load_after']} after")
+    out.append(f"- command: `{context['command']}`")
+    out.append(f"- server: {context['server']}")
+    out.append(f"- contenders: {context['versions']}")
+    out.append(f"- {rounds} interleaved rounds: {single_calls:,} single-user calls and "
+               f"{bulk_calls:,} bulk/page calls per contender, operation and thread count; "
+               f"{rounds} runs of each 10,000-user job")
+    out.append("- *floor, cached DNS* is not a contender but a what-if: the floor with a "
+               "resolver that keeps its answer, as ureq otherwise resolves the host on a new "
+               "thread before every request (see benches/README.md)\n")
+
+    out.append("## Per call, one thread: median µs (min–max)\n")
+    rows = [[label] + [cell(results, (key, op, 1)) for key in keys] for op, label, _ in OPS]
+    out.append(table(header, rows))
+
+    out.append("\n## Ratios of the medians, one thread\n")
+    rows = []
+    for op, label, _ in OPS:
+        official, ours, abi, floor, cached = (median((key, op, 1)) for key in keys)
+        rows.append([label, f"{official / ours:.1f}×", f"{official / abi:.1f}×",
+                     f"{abi / floor:.2f}×", f"{ours / floor:.2f}×", f"{abi / cached:.2f}×"])
+    out.append(table(["operation", "official ÷ Python wrapper", "official ÷ C ABI",
+                      "C ABI ÷ floor", "Python wrapper ÷ floor", "C ABI ÷ floor (cached DNS)"],
+                     rows))
+
+    out.append("\n## Client CPU per call, one thread: µs (the client process, all threads, "
+               "user + system)\n")
+    rows = [[label] + [f"{results.cpu_us((key, op, 1)):,.1f}" for key in keys]
+            for op, label, _ in OPS]
+    out.append(table(header, rows))
+
+    out.append("\n## Four threads sharing one client: calls/s (and × one thread)\n")
+    rows = []
+    for op, label, _ in OPS:
+        row = [label]
+        for key in keys:
+            one = results.calls_per_s((key, op, 1))
+            four = results.calls_per_s((key, op, 4))
+            row.append(f"{four:,.0f} ({four / one:.2f}×)")
+        rows.append(row)
+    out.append(table(header, rows))
+    out.append("\nOne thread, for reference (calls/s):\n")
+    rows = [[label] + [f"{results.calls_per_s((key, op, 1)):,.0f}" for key in keys]
+            for op, label, _ in OPS]
+    out.append(table(header, rows))
+    out.append("\nPer-call latency on four threads, median µs (min–max):\n")
+    rows = [[label] + [cell(results, (key, op, 4)) for key in keys] for op, label, _ in OPS]
+    out.append(table(header, rows))
+
+    out.append("\n## 10,000 users: whole job, median ms (min–max), and client CPU ms\n")
+    out.append("The official SDK the usual way: 200 sequential 50-user calls "
+               "(`get_users_presences_purecloud_bulk(id=chunk)`, `put_users_presences_bulk(chunk)`), "
+               "collected into one list. Ours: one call of the `*_bulk_all` helper with "
+               f"`concurrency={SCALE_CONCURRENCY}` ({context['bulk_all_python']} from Python; "
+               "`gp_get_users_presences_bulk_all` / `gp_put_users_presences_bulk_all` from C). "
+               f"Floors: the same 200 requests on {SCALE_CONCURRENCY} threads, bodies read, "
+               "not parsed.\n")
+    rows = []
+    for op, label in SCALE_OPS:
+        cells = []
+        for contender in keys:
+            key = (contender, op, SCALE_CONCURRENCY)
+            low, high = results.span_us(key)
+            cells.append(f"{median(key) / 1e3:,.1f} ({low / 1e3:,.1f}–{high / 1e3:,.1f})")
+        ratio = median(("official", op, SCALE_CONCURRENCY)) / median(("python", op, SCALE_CONCURRENCY))
+        rows.append([label] + cells + [f"{ratio:.1f}×"])
+        rows.append([f"{label}: client CPU"] + [
+            f"{results.cpu_us((contender, op, SCALE_CONCURRENCY)) / 1e3:,.1f}" for contender in keys
+        ] + [""])
+    out.append(table(["job"] + [names[k] for k in keys] + ["official ÷ Python wrapper"], rows))
+
+    out.append("\n## Footprint: fresh process, median of several\n")
+    out.append("Import: the `import` statement alone, timed inside the process. First answer: "
+               "from before the import to the first call's answer (library load, client, "
+               "one GET). Process: the whole process, as seen from outside. "
+               "Peak RSS: VmHWM at exit.\n")
+    rows = []
+    labels = [("python-baseline", "bare `python` (baseline)"),
+              ("official", "official SDK + one call"),
+              ("python", "Python wrapper + one call"),
+              ("abi", "C program (C ABI) + one call"),
+              ("floor", "ureq floor + one call")]
+    for key, label in labels:
+        foot = feet[key]
+        rows.append([
+            label,
+            f"{foot['import_ms']:,.1f}" if "import_ms" in foot else "–",
+            f"{foot['first_call_ms']:,.1f}" if "first_call_ms" in foot else "–",
+            f"{foot['process_ms']:,.1f}",
+            f"{foot['rss_kib'] / 1024:.1f}",
+        ])
+    out.append(table(["process", "import (ms)", "first answer (ms)", "process (ms)",
+                      "peak RSS (MiB)"], rows))
+
+    out.append("\n## Targets\n")
+    rows = []
+    for op, label in [("get", "GET"), ("patch", "PATCH")]:
+        ratio = median(("official", op, 1)) / median(("python", op, 1))
+        rows.append([f"Python wrapper ≥ 3× faster than the official SDK, single {label}",
+                     f"{ratio:.1f}×", verdict(ratio >= 3)])
+    for op, label in [("bulk_get", "bulk GET"), ("bulk_put", "bulk PUT")]:
+        ratio = median(("official", op, 1)) / median(("python", op, 1))
+        rows.append([f"Python wrapper ≥ 15× faster than the official SDK, 50-user {label}",
+                     f"{ratio:.1f}×", verdict(ratio >= 15)])
+    for op, label in [("get", "GET"), ("patch", "PATCH")]:
+        ratio = median(("abi", op, 1)) / median(("floor", op, 1))
+        rows.append([f"C ABI ≤ 1.15× the ureq floor, single {label}", f"{ratio:.2f}×",
+                     verdict(ratio <= 1.15)])
+    for key in ("python", "abi"):
+        for op, label, _ in OPS:
+            ratio = results.calls_per_s((key, op, 4)) / results.calls_per_s((key, op, 1))
+            rows.append([f"{names[key]}: 4 threads ≥ 1.6× the calls/s of 1, {label}",
+                         f"{ratio:.2f}×", verdict(ratio >= 1.6)])
+    import_ms = feet["python"]["import_ms"]
+    rows.append(["`import genesys_presence` ≤ 50 ms", f"{import_ms:.1f} ms", verdict(import_ms <= 50)])
+    rss = feet["python"]["rss_kib"] / 1024
+    rows.append(["Python process with a client that made one call ≤ 25 MiB RSS",
+                 f"{rss:.1f} MiB", verdict(rss <= 25)])
+    rss = feet["abi"]["rss_kib"] / 1024
+    rows.append(["C program with a client that made one call ≤ 25 MiB RSS",
+                 f"{rss:.1f} MiB", verdict(rss <= 25)])
+    missed = sum(1 for row in rows if "MISSED" in row[2])
+    counted = len(rows)
+    for op, label in [("get", "GET"), ("patch", "PATCH")]:
+        ratio = median(("abi", op, 1)) / median(("cached", op, 1))
+        rows.append([f"(what-if, not counted) C ABI ≤ 1.15× the floor with cached DNS, "
+                     f"single {label}", f"{ratio:.2f}×", verdict(ratio <= 1.15)])
+    out.append(table(["target", "measured", ""], rows))
+    out.append(f"\n{counted - missed} of {counted} targets met "
+               "(medians of this run; a loaded machine moves them: see the load average).")
+    busy = max(float(context["load_before"].split("/")[0]),
+               float(context["load_after"].split("/")[0]))
+    if busy > (os.cpu_count() or 1):
+        out.append(f"\n**Note:** the load average ({busy:.1f}) exceeded the {os.cpu_count()} "
+                   "cores: other work competed with this run, which inflates latencies (most "
+                   "for clients that wait on thread wake-ups) and flattens thread scaling.")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--ids", required=True)
+    parser.add_argument("--python", required=True, help="the venv's python")
+    parser.add_argument("--abi", required=True, help="the built abi_bench")
+    parser.add_argument("--floor", required=True, help="the built floor")
+    parser.add_argument("--results", required=True, help="Markdown output file")
+    parser.add_argument("--command", default="make bench")
+    parser.add_argument("--server", default="nginx")
+    args = parser.parse_args()
+    rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
+    scale = float(os.environ.get("BENCH_SCALE", "1"))
+
+    def progress(message):
+        print(f"bench: {message}", file=sys.stderr, flush=True)
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    repo = os.path.dirname(here)
+    env_ours = dict(os.environ)
+    env_ours["PYTHONPATH"] = os.path.join(repo, "bindings", "python")
+    # GENESYS_PRESENCE_LIB, if set, points the Python contender at another build
+    # (to A/B a library change); by default, the one run.sh just built.
+    library = os.environ.get("GENESYS_PRESENCE_LIB") or os.path.join(
+        repo, "target", "release", "libgenesys_presence.so")
+    env_ours["GENESYS_PRESENCE_LIB"] = library
+    worker = os.path.join(here, "py_worker.py")
+    context = {
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": machine(),
+        "load_before": load_average(),
+        "command": args.command,
+        "server": args.server,
+    }
+    plan = measurements(scale)
+    workers = {}
+    try:
+        progress("starting the contenders")
+        workers["official"] = Worker("official", [args.python, worker, "official", args.base, args.ids])
+        workers["python"] = Worker("python", [args.python, worker, "ours", args.base, args.ids],
+                                   env=env_ours)
+        workers["abi"] = Worker("abi", [args.abi, args.base, args.ids])
+        workers["floor"] = Worker("floor", [args.floor, args.base, args.ids])
+        workers["cached"] = Worker("cached", [args.floor, args.base, args.ids, "--cached-resolver"])
+        progress("warming up")
+        warm_up(workers, plan)
+        results = Results()
+        interleaved(workers, plan, rounds, results, progress)
+    finally:
+        for each in workers.values():
+            each.close()
+    progress("import time and peak RSS, fresh processes")
+    feet = footprints(args, env_ours, runs=5)
+    context["load_after"] = load_average()
+    versions = subprocess.run(
+        [args.python, "-c",
+         "import importlib.metadata as m, platform; "
+         "print('PureCloudPlatformClientV2', m.version('PureCloudPlatformClientV2'), "
+         "'on Python', platform.python_version())"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    has_helpers = subprocess.run(
+        [args.python, "-c", "import genesys_presence as g; "
+         "print(hasattr(g.PresenceClient, 'get_users_presences_bulk_all'))"],
+        capture_output=True, text=True, env=env_ours, check=True).stdout.strip() == "True"
+    context["versions"] = (
+        f"{versions}; genesys-presence {os.path.relpath(library, repo)} (Python), "
+        f"{os.path.relpath(args.abi, repo)} (C); ureq 3 (floors)")
+    context["bulk_all_python"] = (
+        "`PresenceClient.get_users_presences_bulk_all(ids, concurrency=8)` / "
+        "`put_users_presences_bulk_all(entries, concurrency=8)`" if has_helpers else
+        "the C functions through ctypes, as the wrapper has no `*_bulk_all` method yet, "
+        "answer parsed with `json.loads`")
+    text = report(results, feet, rounds, plan, context)
+    print(text)
+    with open(args.results, "w", encoding="utf-8") as file:
+        file.write(text)
+    progress(f"written to {args.results}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Broken as error:
+        print(f"bench: BROKEN: {error}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The benchmark (`make bench`): the official Python SDK, our Python wrapper, our
+# C ABI from C and a raw ureq floor, interleaved, against one nginx on loopback
+# serving canned Presence API answers. Run from anywhere; see benches/README.md.
+#
+# Installs what is missing: nginx (Debian's nginx-light, else nginx; needs root
+# or sudo), the venv benches/.venv with PureCloudPlatformClientV2==269.0.0.
+# Exits non-zero only when something is broken, never because of a ratio.
+#
+# Environment: BENCH_ROUNDS (5), BENCH_SCALE (1), BENCH_COMMAND (the command
+# recorded in the results; default "make bench").
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+REPO=$PWD
+BENCHES=$REPO/benches
+VENV=$BENCHES/.venv
+SDK_VERSION=269.0.0
+
+say() { echo "bench: $*" >&2; }
+
+# --- nginx -----------------------------------------------------------------
+find_nginx() { command -v nginx 2>/dev/null || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true; }
+NGINX=$(find_nginx)
+if [ -z "$NGINX" ]; then
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null || { say "nginx is missing and we are not root: install nginx-light"; exit 1; }
+        SUDO=sudo
+    fi
+    say "installing nginx from Debian's packages"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx-light >/dev/null ||
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx >/dev/null
+    NGINX=$(find_nginx)
+    [ -n "$NGINX" ] || { say "nginx did not install"; exit 1; }
+fi
+
+# --- the official SDK's venv -------------------------------------------------
+if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; \
+        sys.exit(m.version('PureCloudPlatformClientV2') != '$SDK_VERSION')" 2>/dev/null; then
+    say "creating $VENV with PureCloudPlatformClientV2==$SDK_VERSION"
+    rm -rf "$VENV"
+    if ! python3 -m venv "$VENV" 2>/dev/null; then
+        say "installing python3-venv from Debian's packages"
+        rm -rf "$VENV"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+        python3 -m venv "$VENV"
+    fi
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "PureCloudPlatformClientV2==$SDK_VERSION"
+fi
+
+# --- builds ----------------------------------------------------------------
+say "building the library, the C bench and the floor"
+cargo build --release --quiet
+mkdir -p "$BENCHES/build"
+"${CC:-cc}" -std=c11 -O2 -Wall -Wextra -Werror -pthread "$BENCHES/abi_bench.c" -Iinclude \
+    -Ltarget/release -lgenesys_presence -Wl,-rpath,"$REPO/target/release" -o "$BENCHES/build/abi_bench"
+cargo build --release --quiet --locked --manifest-path "$BENCHES/floor/Cargo.toml"
+FLOOR=$BENCHES/floor/target/release/presence-bench-floor
+
+# --- nginx on a free loopback port, stopped whatever happens -----------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/presence-bench.XXXXXX")
+chmod 755 "$WORK"   # nginx's workers run as an unprivileged user
+NGINX_PID=""
+cleanup() {
+    if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
+        kill -TERM "$NGINX_PID" 2>/dev/null || true
+        wait "$NGINX_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$VENV/bin/python" "$BENCHES/server/canned.py" "$WORK/canned"
+PORT=$("$VENV/bin/python" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+sed -e "s#@TMP@#$WORK#g; s#@CANNED@#$WORK/canned#g; s#@PORT@#$PORT#g" \
+    "$BENCHES/server/nginx.conf.in" >"$WORK/nginx.conf"
+"$NGINX" -q -t -c "$WORK/nginx.conf" -g 'daemon off;'
+"$NGINX" -c "$WORK/nginx.conf" -g 'daemon off;' &
+NGINX_PID=$!
+BASE=http://127.0.0.1:$PORT
+"$VENV/bin/python" - "$BASE" "$NGINX_PID" <<'EOF' || { cat "$WORK/error.log" >&2 2>/dev/null; exit 1; }
+import os, sys, time, urllib.request
+base, pid = sys.argv[1], int(sys.argv[2])
+request = urllib.request.Request(base + "/api/v2/presencedefinitions?pageSize=25",
+                                 headers={"Authorization": "Bearer bench-token"})
+for _ in range(100):
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit("bench: nginx exited at start")
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            if response.status == 200 and response.read():
+                sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit("bench: nginx does not answer on " + base)
+EOF
+NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's#.*/##')
+say "nginx $NGINX_VERSION on $BASE"
+
+"$VENV/bin/python" "$BENCHES/bench.py" \
+    --base "$BASE" --ids "$WORK/canned/ids.json" --python "$VENV/bin/python" \
+    --abi "$BENCHES/build/abi_bench" --floor "$FLOOR" --results "$BENCHES/results.md" \
+    --command "${BENCH_COMMAND:-make bench}" \
+    --server "nginx $NGINX_VERSION (Debian), 2 workers, keep-alive, canned JSON, on $BASE"
