@@ -10,7 +10,7 @@ use crate::auth::Auth;
 use crate::config::{checked_header_value, Config};
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{LogLevel, LogSink, Logger};
-use crate::operations::{self, Operation, Payload, Request, OPERATIONS};
+use crate::operations::{self, Operation, Params, Payload, Request, OPERATIONS};
 use crate::retry::{parse_retry_after, Attempts};
 use crate::transport::{RawResponse, Transport};
 
@@ -88,11 +88,7 @@ impl Client {
 
     /// Validates, sends (renewing the token once on 401, retrying as the
     /// config's `retry` allows) and checks the response.
-    pub(crate) fn execute(
-        &self,
-        operation: &Operation,
-        params: &Map<String, Value>,
-    ) -> Result<String> {
+    pub(crate) fn execute(&self, operation: &Operation, params: &Params) -> Result<String> {
         let request = operation.prepare(params)?;
         let url = format!("{}{}", self.config.base_url, request.path_and_query);
         let mut attempts = Attempts::new(self.config.retry);
@@ -170,7 +166,8 @@ impl Client {
         operation: &Operation,
         params: Map<String, Value>,
     ) -> Result<T> {
-        let json = self.execute(operation, &params)?;
+        let text = Value::Object(params).to_string();
+        let json = self.execute(operation, &operations::parse_params(&text)?)?;
         serde_json::from_str(&json).map_err(|error| decode_error(error.to_string()))
     }
 }

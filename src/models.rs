@@ -323,8 +323,9 @@ model! {
 /// Checks that `value` has the shape of `T`. The error starts with the path of
 /// the offending field as it would follow a name (`.primary`, `[2].id`, or
 /// nothing for the value itself), then `: ` and what is wrong.
-fn check_shape<T: serde::de::DeserializeOwned>(value: &Value) -> Result<(), String> {
-    serde_path_to_error::deserialize::<_, T>(value)
+fn check_shape<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), String> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize::<_, T>(&mut deserializer)
         .map(drop)
         .map_err(|error| {
             let path = error.path().to_string();
@@ -338,16 +339,17 @@ fn check_shape<T: serde::de::DeserializeOwned>(value: &Value) -> Result<(), Stri
 }
 
 impl Payload {
-    /// Checks that `value` is this payload: the model's fields have their
-    /// documented JSON types (unknown fields are allowed and kept), and a list is
-    /// a JSON array. The error names the offending field, as `check_shape` does.
-    pub(crate) fn check(self, value: &Value) -> Result<(), String> {
+    /// Checks that the JSON text `json` is this payload: the model's fields have
+    /// their documented JSON types (unknown fields are allowed and kept), and a
+    /// list is a JSON array. The error names the offending field, as
+    /// `check_shape` does.
+    pub(crate) fn check(self, json: &str) -> Result<(), String> {
         macro_rules! dispatch {
             ($($model:ident),*) => {
                 match self {
                     $(
-                        Payload::One(Model::$model) => check_shape::<$model>(value),
-                        Payload::List(Model::$model) => check_shape::<Vec<$model>>(value),
+                        Payload::One(Model::$model) => check_shape::<$model>(json),
+                        Payload::List(Model::$model) => check_shape::<Vec<$model>>(json),
                     )*
                 }
             };

@@ -12,7 +12,6 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use ureq::{Agent, Proxy};
 
-use crate::bulk::MAX_CONCURRENCY;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operations::Method;
@@ -61,9 +60,6 @@ impl Transport {
             // with the token to another host.
             .max_redirects(0)
             .max_redirects_will_error(false)
-            // Enough idle connections for a bulk call's concurrent requests.
-            .max_idle_connections_per_host(MAX_CONCURRENCY)
-            .max_idle_connections(MAX_CONCURRENCY)
             .build();
         let agent = Agent::with_parts(
             agent_config,

@@ -226,10 +226,11 @@ fn invalid_calls_never_reach_the_server() {
         );
     }
     // Deeply nested input is an error, not a stack overflow.
-    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let (status, json) = client.call(Some("getSystempresences"), Some(&deep));
+    let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(r#"{{"userId": "u", "body": {{"someNewField": {nested}}}}}"#);
+    let (status, json) = client.call(Some("patchUserPresencesPurecloud"), Some(&deep));
     assert_eq!(status, INVALID_ARGUMENT, "{json}");
-    assert!(json.contains("recursion limit"));
+    assert!(json.contains("recursion limit exceeded"), "{json}");
     mock.assert();
 }
 

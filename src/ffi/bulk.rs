@@ -11,7 +11,7 @@ use super::gp_status;
 use super::pointers::{client_ref, optional_str_arg};
 use crate::bulk::DEFAULT_CONCURRENCY;
 use crate::error::{Error, Result};
-use crate::operations::parse_params;
+use crate::operations::parse_object;
 
 /// Reads the presence of any number of users in one call: the ids are sent
 /// 50 per `getUsersPresencesPurecloudBulk` request (or `getUsersPresenceBulk`
@@ -129,7 +129,7 @@ unsafe fn helper_params(
 ) -> Result<Map<String, Value>> {
     // SAFETY: see the function's contract.
     let text = unsafe { optional_str_arg(params_json, "params_json") }?.unwrap_or("");
-    let params = parse_params(text)?;
+    let params: Map<String, Value> = parse_object::<Value>(text)?.into_iter().collect();
     if let Some(unknown) = params.keys().find(|key| !accepted.contains(&key.as_str())) {
         return Err(Error::invalid_argument(format!(
             "unknown parameter {unknown:?}; expected {}",

@@ -5,7 +5,11 @@ pub mod table;
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
 pub use table::OPERATIONS;
@@ -87,10 +91,21 @@ pub fn find(operation_id: &str) -> Result<&'static Operation> {
 /// bulk update is ~10 KB), low enough that hostile input cannot exhaust memory.
 pub const MAX_PARAMS_BYTES: usize = 16 * 1024 * 1024;
 
-/// Parses `params_json`: a JSON object; empty text means `{}`.
-pub fn parse_params(params_json: &str) -> Result<Map<String, Value>> {
-    if params_json.trim().is_empty() {
-        return Ok(Map::new());
+/// An operation's parameters as given: each name with its value's JSON text,
+/// borrowed from `params_json`, so that a body is checked and sent as the
+/// caller wrote it rather than parsed into a tree and serialised again.
+pub type Params<'a> = BTreeMap<String, &'a RawValue>;
+
+/// Parses `params_json` into [`Params`]: a JSON object; empty text means `{}`.
+pub fn parse_params(params_json: &str) -> Result<Params<'_>> {
+    parse_object(params_json)
+}
+
+/// Parses a JSON object of parameters, its values as `T`; empty text means `{}`.
+pub fn parse_object<'a, T: Deserialize<'a>>(params_json: &'a str) -> Result<BTreeMap<String, T>> {
+    let text = params_json.trim_start();
+    if text.is_empty() {
+        return Ok(BTreeMap::new());
     }
     if params_json.len() > MAX_PARAMS_BYTES {
         return Err(Error::invalid_argument(format!(
@@ -98,11 +113,10 @@ pub fn parse_params(params_json: &str) -> Result<Map<String, Value>> {
             params_json.len()
         )));
     }
-    match serde_json::from_str(params_json) {
-        Ok(Value::Object(params)) => Ok(params),
-        Ok(_) => Err(Error::invalid_argument("params: must be a JSON object")),
-        Err(error) => Err(Error::invalid_argument(format!("params: {error}"))),
+    if !text.starts_with('{') {
+        return Err(Error::invalid_argument("params: must be a JSON object"));
     }
+    serde_json::from_str(text).map_err(|error| Error::invalid_argument(format!("params: {error}")))
 }
 
 /// A validated request: what goes after the base URL, and the body bytes.
@@ -119,7 +133,7 @@ impl Operation {
     ///
     /// A `null` parameter counts as not given. Errors name the operation and the
     /// parameter or body field at fault.
-    pub fn prepare(&self, params: &Map<String, Value>) -> Result<Request> {
+    pub fn prepare(&self, params: &Params) -> Result<Request> {
         let invalid = |what: String| Error::invalid_argument(format!("{}: {what}", self.id));
         if let Some(unknown) = params.keys().find(|name| !self.accepts(name)) {
             let expected: Vec<&str> = self
@@ -137,7 +151,10 @@ impl Operation {
                 "unknown parameter {unknown:?}; {expected}"
             )));
         }
-        let given = |name: &str| params.get(name).filter(|value| !value.is_null());
+        let raw = |name: &str| params.get(name).copied().filter(|raw| raw.get() != "null");
+        // Path and query values are small: parsed for their type.
+        let given =
+            |name: &str| raw(name).and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok());
 
         let mut path_and_query = String::with_capacity(self.path.len() + 64);
         let mut template = self.path;
@@ -154,7 +171,7 @@ impl Operation {
                 Some(other) => {
                     return Err(invalid(format!(
                         "{name} must be a string, not {}",
-                        json_type(other)
+                        json_type(&other)
                     )))
                 }
                 None => return Err(invalid(format!("missing required parameter {name}"))),
@@ -163,7 +180,7 @@ impl Operation {
                 // A "." or ".." segment would be resolved away by servers and proxies.
                 return Err(invalid(format!("{name} must not be {value:?}")));
             }
-            push_encoded(&mut path_and_query, value);
+            push_encoded(&mut path_and_query, &value);
             template = &template[end + 1..];
         }
         path_and_query.push_str(template);
@@ -180,7 +197,7 @@ impl Operation {
             path_and_query.push(separator);
             path_and_query.push_str(param.name);
             path_and_query.push('=');
-            let rendered = push_query_value(&mut path_and_query, value_type, value);
+            let rendered = push_query_value(&mut path_and_query, value_type, &value);
             match rendered {
                 Ok(true) => separator = '&',
                 // An empty list is the same as no list.
@@ -189,20 +206,20 @@ impl Operation {
                     return Err(invalid(format!(
                         "{} must be {expected}, not {}",
                         param.name,
-                        json_type(value)
+                        json_type(&value)
                     )))
                 }
             }
         }
 
-        let body = match (self.body, given(BODY)) {
+        let body = match (self.body, raw(BODY)) {
             (None, _) => None,
             (Some(_), None) => return Err(invalid(format!("missing required parameter {BODY}"))),
-            (Some(payload), Some(value)) => {
+            (Some(payload), Some(body)) => {
                 payload
-                    .check(value)
+                    .check(body.get())
                     .map_err(|why| invalid(format!("{BODY}{why}")))?;
-                Some(serde_json::to_vec(value).map_err(|error| invalid(error.to_string()))?)
+                Some(body.get().as_bytes().to_vec())
             }
         };
 
@@ -285,7 +302,8 @@ mod tests {
     use serde_json::json;
 
     fn prepare(operation_id: &str, params: Value) -> Result<Request> {
-        find(operation_id)?.prepare(params.as_object().unwrap())
+        let text = params.to_string();
+        find(operation_id)?.prepare(&parse_params(&text)?)
     }
 
     fn message(operation_id: &str, params: Value) -> String {
