@@ -17,7 +17,7 @@ VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,
 	--show-leak-kinds=definite,indirect --error-exitcode=99
 
 .PHONY: all build sandbox examples demo test check lint header-check rust-test memcheck \
-	python-test python-package-test csharp-test bench clean
+	python-test python-package-test csharp-test fuzz-ci fuzz asan-rust bench clean
 
 all: build
 
@@ -53,7 +53,7 @@ build/quickstart_cpp_asan: examples/quickstart.cpp build
 	$(CXX) -std=c++17 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
 
 ## Everything CI runs: formatting, lints, header drift, and every test suite.
-test: check rust-test demo memcheck python-test python-package-test csharp-test
+test: check rust-test demo memcheck python-test python-package-test csharp-test fuzz-ci
 
 check: lint header-check
 
@@ -93,6 +93,21 @@ python-package-test:
 csharp-test: build sandbox
 	PRESENCE_SANDBOX=$(SANDBOX) bindings/csharp/run_tests.sh
 
+## Each fuzz target (config, params, response) briefly on stable, without a
+## sanitizer: panics and wrong answers still fail. Skips if it cannot build.
+fuzz-ci:
+	FUZZ_SANITIZER=none fuzz/run.sh 20
+
+## Long local fuzzing with AddressSanitizer (nightly): FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 600
+fuzz:
+	FUZZ_SANITIZER=address fuzz/run.sh $(FUZZ_SECONDS)
+
+## The Rust tests of the C ABI, hardening and stress under AddressSanitizer and
+## LeakSanitizer (nightly; skips with a message without it).
+asan-rust:
+	fuzz/asan_tests.sh
+
 ## The benchmark: the official Python SDK, our Python wrapper, our C ABI and a
 ## raw ureq floor, interleaved on a loopback nginx (installed if missing).
 ## Prints the tables and writes benches/results.md; never fails on a ratio.
@@ -101,4 +116,4 @@ bench:
 
 clean:
 	$(CARGO) clean
-	rm -rf build benches/build benches/floor/target
+	rm -rf build benches/build benches/floor/target fuzz/target

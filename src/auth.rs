@@ -10,7 +10,7 @@ use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use ureq::Agent;
 use zeroize::Zeroizing;
 
-use crate::config::{Config, Credentials};
+use crate::config::{checked_header_value, Config, Credentials};
 use crate::error::{Error, Result};
 use crate::log::{LogLevel, Logger};
 use crate::transport::transport_error;
@@ -205,9 +205,19 @@ impl Auth {
         let granted: TokenResponse = serde_json::from_slice(&body).map_err(|error| {
             Error::auth(format!("token response is not the expected JSON: {error}"))
         })?;
-        let renew_at = granted.expires_in.map(|seconds| {
+        if granted.access_token.is_empty()
+            || checked_header_value("access token", &granted.access_token).is_err()
+        {
+            // Cached, it would fail every call until it expired.
+            return Err(Error::auth(
+                "token response holds an access token that cannot be sent in a header",
+            ));
+        }
+        // Checked: `expires_in` is the server's number, up to u64::MAX; a
+        // lifetime beyond what `Instant` can represent never expires.
+        let renew_at = granted.expires_in.and_then(|seconds| {
             let lifetime = Duration::from_secs(seconds);
-            requested + lifetime - RENEWAL_MARGIN.min(lifetime / 10)
+            requested.checked_add(lifetime - RENEWAL_MARGIN.min(lifetime / 10))
         });
         Ok(Token {
             value: Zeroizing::new(granted.access_token),

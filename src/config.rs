@@ -129,7 +129,7 @@ impl std::fmt::Debug for Credentials {
 }
 
 /// A validated client configuration.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// `https://api.{environment}` or the `basePath` override, without a trailing `/`.
     pub base_url: String,
@@ -146,6 +146,37 @@ pub struct Config {
     /// The largest response body read; a larger one is an error, so a
     /// misbehaving server cannot exhaust the caller's memory.
     pub max_response_bytes: u64,
+}
+
+// Hand-written so that the proxy's password never reaches a log or a panic
+// message (the credentials redact themselves).
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("base_url", &self.base_url)
+            .field("auth_base_url", &self.auth_base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("proxy", &self.proxy.as_deref().map(redacted_userinfo))
+            .field("ca_cert_path", &self.ca_cert_path)
+            .field("user_agent", &self.user_agent)
+            .field("log_level", &self.log_level)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+/// `http://user:pass@host:port` as `http://<redacted>@host:port`.
+fn redacted_userinfo(url: &str) -> String {
+    let authority_start = url.find("://").map_or(0, |scheme_end| scheme_end + 3);
+    match url.rfind('@') {
+        Some(at) if at >= authority_start => {
+            format!("{}<redacted>{}", &url[..authority_start], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
 }
 
 impl Config {
@@ -437,5 +468,21 @@ mod tests {
         assert!(debug.contains("id-1") && !debug.contains("s3cret"));
         let config = Config::from_json(r#"{"accessToken": "t0ken"}"#).unwrap();
         assert!(!format!("{config:?}").contains("t0ken"));
+        for (proxy, shown) in [
+            (
+                "http://user:p4ss@proxy:3128",
+                "http://<redacted>@proxy:3128",
+            ),
+            (
+                "http://user:p@4ss@proxy:3128",
+                "http://<redacted>@proxy:3128",
+            ),
+            ("user:p4ss@proxy:3128", "<redacted>@proxy:3128"),
+            ("http://proxy:3128", "http://proxy:3128"),
+        ] {
+            let config = Config::from_json(&format!(r#"{{"proxy": "{proxy}"}}"#)).unwrap();
+            let debug = format!("{config:?}");
+            assert!(debug.contains(shown) && !debug.contains("4ss"), "{debug}");
+        }
     }
 }

@@ -70,7 +70,10 @@ impl Attempts {
             Err(error) if error.kind == ErrorKind::Transport && idempotent => self.backoff(),
             _ => return None,
         };
-        let out_of_budget = self.started.elapsed() + wait >= self.policy.max_retry_time;
+        // Saturating: `wait` may be a server's Retry-After of u64::MAX seconds
+        // when maxRetryAfterSec is as large.
+        let out_of_budget =
+            self.started.elapsed().saturating_add(wait) >= self.policy.max_retry_time;
         if self.retries >= self.policy.max_retries || out_of_budget {
             return None;
         }
@@ -212,6 +215,20 @@ mod tests {
                 .attempt_timeout(Duration::from_secs(30))
                 .as_secs(),
             30
+        );
+    }
+
+    #[test]
+    fn the_largest_retry_after_does_not_overflow_the_budget_check() {
+        let mut attempts = Attempts::new(RetryPolicy {
+            max_retry_after: Duration::MAX,
+            ..RetryPolicy::default()
+        });
+        attempts.started -= Duration::from_secs(2);
+        let largest = u64::MAX.to_string();
+        assert_eq!(
+            attempts.next_wait(&response(429, Some(&largest)), true),
+            None
         );
     }
 

@@ -98,6 +98,18 @@ pub fn take_string(ptr: *mut c_char) -> Option<String> {
     Some(text)
 }
 
+/// The process's resident memory (`VmRSS` of `/proc/self/status`), in bytes.
+pub fn resident_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.split_whitespace().next())
+        .and_then(|kib| kib.parse::<u64>().ok())
+        .expect("VmRSS in /proc/self/status");
+    kib * 1024
+}
+
 /// A request as the mock server saw it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Seen {

@@ -49,6 +49,17 @@ pub enum Reply {
     HangUp,
     /// Writes these bytes as they are, then closes.
     Raw(Vec<u8>),
+    /// Writes these bytes one at a time, `every` apart, then closes.
+    Trickle { bytes: Vec<u8>, every: Duration },
+    /// Writes these bytes, then resets the connection (RST, not FIN).
+    Reset(Vec<u8>),
+    /// Writes `head`, then `chunk` again and again until `total` bytes of it
+    /// went out or the client stopped reading; then closes.
+    Stream {
+        head: Vec<u8>,
+        chunk: Vec<u8>,
+        total: u64,
+    },
 }
 
 impl Reply {
@@ -94,7 +105,15 @@ pub struct ScriptedServer {
 impl ScriptedServer {
     /// A server that answers each request with what `handler` says.
     pub fn start(handler: impl Fn(&Received) -> Reply + Send + Sync + 'static) -> ScriptedServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        ScriptedServer::start_on(0, handler)
+    }
+
+    /// As [`ScriptedServer::start`], on a given loopback port (0: any free one).
+    pub fn start_on(
+        port: u16,
+        handler: impl Fn(&Received) -> Reply + Send + Sync + 'static,
+    ) -> ScriptedServer {
+        let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
@@ -163,8 +182,62 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>) {
                 let _ = writer.write_all(&bytes);
                 return;
             }
+            Reply::Trickle { bytes, every } => {
+                for byte in bytes {
+                    if writer.write_all(&[byte]).is_err() {
+                        return;
+                    }
+                    thread::sleep(every);
+                }
+                return;
+            }
+            Reply::Reset(bytes) => {
+                let _ = writer.write_all(&bytes);
+                reset(&writer);
+                return;
+            }
+            Reply::Stream { head, chunk, total } => {
+                let _ = writer.write_all(&head);
+                let mut sent = 0;
+                while sent < total && writer.write_all(&chunk).is_ok() {
+                    sent += chunk.len() as u64;
+                }
+                return;
+            }
         }
     }
+}
+
+/// Makes the coming close send a TCP RST, as a crashed or hostile peer does:
+/// `SO_LINGER` with a zero timeout (not exposed by `std` on stable).
+#[cfg(target_os = "linux")]
+fn reset(stream: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    #[repr(C)]
+    struct Linger {
+        onoff: i32,
+        seconds: i32,
+    }
+    extern "C" {
+        fn setsockopt(fd: i32, level: i32, name: i32, value: *const Linger, len: u32) -> i32;
+    }
+    const SOL_SOCKET: i32 = 1;
+    const SO_LINGER: i32 = 13;
+    let linger = Linger {
+        onoff: 1,
+        seconds: 0,
+    };
+    // SAFETY: a valid socket and a pointer to a live value of the given size.
+    let result = unsafe {
+        setsockopt(
+            stream.as_raw_fd(),
+            SOL_SOCKET,
+            SO_LINGER,
+            &linger,
+            std::mem::size_of::<Linger>() as u32,
+        )
+    };
+    assert_eq!(result, 0, "setsockopt(SO_LINGER)");
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Received> {
