@@ -10,6 +10,7 @@ use super::client::gp_client;
 use super::gp_status;
 use super::pointers::{client_ref, optional_str_arg};
 use crate::bulk::DEFAULT_CONCURRENCY;
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operations::parse_object;
 
@@ -30,34 +31,38 @@ pub unsafe extern "C" fn gp_get_users_presences_bulk_all(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> gp_status {
+    let accepted = &["id", "sourceId", "concurrency"];
     // SAFETY: the caller passes NULL or valid pointers, per the contract.
     unsafe {
-        answer_json(out_json, || {
-            let client = client_ref(client)?.inner();
-            let mut params = helper_params(params_json, &["id", "sourceId", "concurrency"])?;
-            let concurrency = take_concurrency(&mut params)?;
-            let ids: Vec<String> = match params.remove("id") {
-                Some(Value::Array(ids)) => ids
-                    .into_iter()
-                    .map(|id| match id {
-                        Value::String(id) => Ok(id),
-                        _ => Err(invalid("id must be an array of strings")),
-                    })
-                    .collect::<Result<_>>()?,
-                _ => {
-                    return Err(invalid(
-                        "missing required parameter id (an array of strings)",
-                    ))
-                }
-            };
-            let source_id = match params.remove("sourceId") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(source_id)) => Some(source_id),
-                Some(_) => return Err(invalid("sourceId must be a string")),
-            };
-            let presences = client.bulk_get_presences(source_id.as_deref(), &ids, concurrency)?;
-            Ok(Value::Array(presences).to_string())
-        })
+        answer_helper(
+            client,
+            params_json,
+            out_json,
+            accepted,
+            |client, mut params| {
+                let concurrency = take_concurrency(&mut params)?;
+                let ids: Vec<String> = match params.remove("id") {
+                    Some(Value::Array(ids)) => ids
+                        .into_iter()
+                        .map(|id| match id {
+                            Value::String(id) => Ok(id),
+                            _ => Err(invalid("id must be an array of strings")),
+                        })
+                        .collect::<Result<_>>()?,
+                    _ => {
+                        return Err(invalid(
+                            "missing required parameter id (an array of strings)",
+                        ))
+                    }
+                };
+                let source_id = match params.remove("sourceId") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(source_id)) => Some(source_id),
+                    Some(_) => return Err(invalid("sourceId must be a string")),
+                };
+                client.bulk_get_presences(source_id.as_deref(), &ids, concurrency)
+            },
+        )
     }
 }
 
@@ -75,20 +80,24 @@ pub unsafe extern "C" fn gp_put_users_presences_bulk_all(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> gp_status {
+    let accepted = &["body", "concurrency"];
     // SAFETY: the caller passes NULL or valid pointers, per the contract.
     unsafe {
-        answer_json(out_json, || {
-            let client = client_ref(client)?.inner();
-            let mut params = helper_params(params_json, &["body", "concurrency"])?;
-            let concurrency = take_concurrency(&mut params)?;
-            let Some(Value::Array(entries)) = params.remove("body") else {
-                return Err(invalid(
-                    "body must be an array of MutableUserPresence objects",
-                ));
-            };
-            let presences = client.bulk_put_presences(&entries, concurrency)?;
-            Ok(Value::Array(presences).to_string())
-        })
+        answer_helper(
+            client,
+            params_json,
+            out_json,
+            accepted,
+            |client, mut params| {
+                let concurrency = take_concurrency(&mut params)?;
+                let Some(Value::Array(entries)) = params.remove("body") else {
+                    return Err(invalid(
+                        "body must be an array of MutableUserPresence objects",
+                    ));
+                };
+                client.bulk_put_presences(&entries, concurrency)
+            },
+        )
     }
 }
 
@@ -105,18 +114,39 @@ pub unsafe extern "C" fn gp_get_presencedefinitions_all(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> gp_status {
+    let accepted = &["pageSize", "deleted", "localeCode"];
     // SAFETY: the caller passes NULL or valid pointers, per the contract.
     unsafe {
-        answer_json(out_json, || {
-            let client = client_ref(client)?.inner();
-            let params = helper_params(params_json, &["pageSize", "deleted", "localeCode"])?;
-            Ok(Value::Array(client.all_presencedefinitions(params)?).to_string())
+        answer_helper(client, params_json, out_json, accepted, |client, params| {
+            client.all_presencedefinitions(params)
         })
     }
 }
 
 fn invalid(message: &str) -> Error {
     Error::invalid_argument(message)
+}
+
+/// The shared body of the helpers: `run` gets the client and the parameters
+/// (keys outside `accepted` refused), and its values become one JSON array.
+///
+/// # Safety
+/// As for the exported helpers: NULL or valid pointers.
+unsafe fn answer_helper(
+    client: *const gp_client,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+    accepted: &[&str],
+    run: impl FnOnce(&Client, Map<String, Value>) -> Result<Vec<Value>>,
+) -> gp_status {
+    // SAFETY: see the function's contract.
+    unsafe {
+        answer_json(out_json, || {
+            let client = client_ref(client)?.inner();
+            let params = helper_params(params_json, accepted)?;
+            Ok(Value::Array(run(client, params)?).to_string())
+        })
+    }
 }
 
 /// Parses a helper's `params_json`, refusing keys outside `accepted`.
