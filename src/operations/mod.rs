@@ -152,9 +152,15 @@ impl Operation {
             )));
         }
         let raw = |name: &str| params.get(name).copied().filter(|raw| raw.get() != "null");
-        // Path and query values are small: parsed for their type.
-        let given =
-            |name: &str| raw(name).and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok());
+        // Path and query values are small: parsed for their type. One that
+        // cannot be parsed (nested past serde_json's depth limit) is refused,
+        // never taken for "not given" and left out of a request that is sent.
+        let given = |name: &str| {
+            raw(name)
+                .map(|raw| serde_json::from_str::<Value>(raw.get()))
+                .transpose()
+                .map_err(|error| invalid(format!("{name}: {error}")))
+        };
 
         let mut path_and_query = String::with_capacity(self.path.len() + 64);
         let mut template = self.path;
@@ -165,7 +171,7 @@ impl Operation {
                     .expect("table paths are well formed");
             let name = &template[start + 1..end];
             path_and_query.push_str(&template[..start]);
-            let value = match given(name) {
+            let value = match given(name)? {
                 Some(Value::String(text)) if !text.is_empty() => text,
                 Some(Value::String(_)) => return Err(invalid(format!("{name} must not be empty"))),
                 Some(other) => {
@@ -190,7 +196,7 @@ impl Operation {
             let Location::Query(value_type) = param.location else {
                 continue;
             };
-            let Some(value) = given(param.name) else {
+            let Some(value) = given(param.name)? else {
                 continue;
             };
             let start = path_and_query.len();
@@ -381,6 +387,28 @@ mod tests {
             request.path_and_query,
             "/api/v2/presence/definitions?deactivated=false"
         );
+    }
+
+    #[test]
+    fn values_nested_too_deep_to_parse_are_refused_not_dropped() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let query = format!(r#"{{"pageSize": {deep}}}"#);
+        let path = format!(r#"{{"sourceId": {deep}}}"#);
+        for (operation_id, params, name) in [
+            ("getPresencedefinitions", query, "pageSize"),
+            ("getPresenceSource", path, "sourceId"),
+        ] {
+            let error = find(operation_id)
+                .unwrap()
+                .prepare(&parse_params(&params).unwrap())
+                .unwrap_err();
+            assert!(
+                error
+                    .message
+                    .contains(&format!("{name}: recursion limit exceeded")),
+                "{error}"
+            );
+        }
     }
 
     #[test]
