@@ -4,26 +4,8 @@ using NUnit.Framework;
 namespace Genesys.Presence.Tests
 {
     [TestFixture]
-    public class BulkTests
+    public class BulkTests : ClientFixture
     {
-        private CaptureServer _server;
-        private PresenceClient _client;
-
-        [SetUp]
-        public void SetUp()
-        {
-            _server = new CaptureServer();
-            _client = new PresenceClient(Support.Config(_server.BaseUrl));
-        }
-
-        [TearDown]
-        public void TearDown()
-        {
-            _client.Dispose();
-            _server.Dispose();
-            Assert.That(_server.Errors, Is.Empty, "server errors");
-        }
-
         [Test]
         public void ReadsOfAnyNumberOfUsersGoFiftyPerRequest()
         {

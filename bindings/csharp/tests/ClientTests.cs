@@ -11,26 +11,8 @@ namespace Genesys.Presence.Tests
 {
     /// <summary>UTF-8 both ways, tokens, Dispose and threads.</summary>
     [TestFixture]
-    public class ClientTests
+    public class ClientTests : ClientFixture
     {
-        private CaptureServer _server;
-        private PresenceClient _client;
-
-        [SetUp]
-        public void SetUp()
-        {
-            _server = new CaptureServer();
-            _client = new PresenceClient(Support.Config(_server.BaseUrl));
-        }
-
-        [TearDown]
-        public void TearDown()
-        {
-            _client.Dispose();
-            _server.Dispose();
-            Assert.That(_server.Errors, Is.Empty, "server errors");
-        }
-
         [Test]
         public void NonAsciiTravelsAsUtf8BothWays()
         {

@@ -8,26 +8,8 @@ namespace Genesys.Presence.Tests
 {
     /// <summary>Every error kind reaches C# as a <see cref="PresenceException"/> with its fields.</summary>
     [TestFixture]
-    public class ErrorTests
+    public class ErrorTests : ClientFixture
     {
-        private CaptureServer _server;
-        private PresenceClient _client;
-
-        [SetUp]
-        public void SetUp()
-        {
-            _server = new CaptureServer();
-            _client = new PresenceClient(Support.Config(_server.BaseUrl));
-        }
-
-        [TearDown]
-        public void TearDown()
-        {
-            _client.Dispose();
-            _server.Dispose();
-            Assert.That(_server.Errors, Is.Empty, "server errors");
-        }
-
         [Test]
         public void HttpErrorCarriesStatusCodeCorrelationIdAndBody()
         {

@@ -17,32 +17,15 @@ namespace Genesys.Presence.Tests
     /// passed as <c>"true"</c>/<c>"false"</c>, which is what the SDK sends for it.
     /// </summary>
     [TestFixture]
-    public class WireTests
+    public class WireTests : ClientFixture
     {
         private static readonly Dictionary<string, Dictionary<string, object>> Table = Support.Operations();
 
-        private CaptureServer _server;
-        private PresenceClient _client;
 
         public static IEnumerable<TestCaseData> FixtureCases()
         {
             return Support.Fixture().Select(c =>
                 new TestCaseData(c).SetName("Fixture: " + c["operationId"] + " / " + c["case"]));
-        }
-
-        [SetUp]
-        public void SetUp()
-        {
-            _server = new CaptureServer();
-            _client = new PresenceClient(Support.Config(_server.BaseUrl));
-        }
-
-        [TearDown]
-        public void TearDown()
-        {
-            _client.Dispose();
-            _server.Dispose();
-            Assert.That(_server.Errors, Is.Empty, "server errors");
         }
 
         [TestCaseSource("FixtureCases")]
