@@ -280,14 +280,24 @@ fn push_query_value(
 /// `#`, `%`, `,`, CR/LF, non-ASCII). Python's `quote()` does the same but for `/`.
 fn push_encoded(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in text.bytes() {
+    // text[..copied] is in `out`. Runs of unreserved characters (all of a
+    // UUID) are copied whole; such a run is ASCII, so it starts and ends on
+    // character boundaries.
+    let mut copied = 0;
+    for (index, byte) in text.bytes().enumerate() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 0xF)] as char);
+            continue;
         }
+        if copied < index {
+            out.push_str(&text[copied..index]);
+        }
+        out.push('%');
+        out.push(HEX[usize::from(byte >> 4)] as char);
+        out.push(HEX[usize::from(byte & 0xF)] as char);
+        copied = index + 1;
+    }
+    if copied < text.len() {
+        out.push_str(&text[copied..]);
     }
 }
 
@@ -333,6 +343,35 @@ mod tests {
                 }
             }
             assert_eq!(operation.idempotent, operation.method != Method::Post);
+        }
+    }
+
+    #[test]
+    fn percent_encoding_escapes_every_byte_but_the_unreserved() {
+        for text in [
+            "",
+            "a",
+            "é",
+            "éa",
+            "aé",
+            "a日b日",
+            "~._-",
+            "x y",
+            "日本",
+            "\u{10348}z",
+        ] {
+            let mut encoded = String::new();
+            push_encoded(&mut encoded, text);
+            let expected: String = text
+                .bytes()
+                .map(|byte| match byte {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                        char::from(byte).to_string()
+                    }
+                    _ => format!("%{byte:02X}"),
+                })
+                .collect();
+            assert_eq!(encoded, expected, "{text:?}");
         }
     }
 
