@@ -217,18 +217,18 @@ def operations_json() -> str:
     return _static_string(lib().gp_operations_json())
 
 
-def rustcall(function: Any, *args: Any) -> Optional[str]:
+def rustcall(function: Any, *args: Any) -> Optional[bytes]:
     """Calls a ``gp_`` function whose last parameter is a ``char **`` output.
 
     The output string (the result on ``GP_OK``, else the error JSON) is read and
     then freed whatever happens; a non-OK status is raised as the matching
-    :class:`~genesys_presence.PresenceError`. Returns the output text, or None
-    when the function left it NULL.
+    :class:`~genesys_presence.PresenceError`. Returns the output's UTF-8 bytes
+    (JSON parsers take them as they are), or None when the function left it NULL.
     """
     out = ctypes.c_void_p()
     status = function(*args, ctypes.byref(out))
     try:
-        text = ctypes.string_at(out.value).decode("utf-8") if out.value else None
+        text = ctypes.string_at(out.value) if out.value else None
     finally:
         if out.value:
             lib().gp_string_free(out)
@@ -257,13 +257,13 @@ def route_logs_to_python(client: Any) -> None:
     rustcall(lib().gp_client_set_log_callback, client, _log_forwarder(), None)
 
 
-def call_helper(client: Any, name: str, params_json: bytes) -> str:
-    """One of :data:`HELPERS`: the response JSON text."""
+def call_helper(client: Any, name: str, params_json: bytes) -> bytes:
+    """One of :data:`HELPERS`: the response JSON."""
     text = rustcall(getattr(lib(), name), client, params_json)
-    return "null" if text is None else text
+    return b"null" if text is None else text
 
 
-def call(client: Any, operation_id: bytes, params_json: bytes) -> str:
-    """``gp_call``: the response JSON text (``"null"`` when there is no body)."""
+def call(client: Any, operation_id: bytes, params_json: bytes) -> bytes:
+    """``gp_call``: the response JSON (``null`` when there is no body)."""
     text = rustcall(lib().gp_call, client, operation_id, params_json)
-    return "null" if text is None else text
+    return b"null" if text is None else text

@@ -7,7 +7,6 @@ Every failure of the library arrives as a status code and an error JSON object
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, Optional, Type
 
 
@@ -106,21 +105,24 @@ ERROR_CLASSES: Dict[int, Type[PresenceError]] = {
 }
 
 
-def error_from_native(status: int, error_json: Optional[str]) -> PresenceError:
+def error_from_native(status: int, error_json: Optional[bytes]) -> PresenceError:
     """The exception for a non-OK status and the error JSON that came with it.
 
     A status this wrapper does not know yet (a newer library) becomes a plain
     :class:`PresenceError` carrying the kind the library named.
     """
     cls = ERROR_CLASSES.get(status, PresenceError)
+    import orjson  # on first use, as in client.py
+
     try:
-        fields = json.loads(error_json) if error_json else None
+        fields = orjson.loads(error_json) if error_json else None
     except ValueError:
         fields = None
     if not isinstance(fields, dict):
+        text = error_json.decode("utf-8", "replace") if error_json else error_json
         return cls(
             f"genesys-presence returned status {status} without a readable error "
-            f"object: {error_json!r}"
+            f"object: {text!r}"
         )
     kind = fields.get("kind")
     return cls(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import uuid
 import gc
 import inspect
 import json
@@ -231,6 +233,22 @@ def test_datetimes_tuples_and_sets_are_converted(client, server):
     assert json.loads(patch.body) == {"primary": True, "modifiedDate": "2024-05-06T07:08:09"}
     assert bulk.query == "id=a,b"
     assert definitions.query == "divisionId=d"
+
+
+def test_nulls_uuids_dataclasses_and_int_keys_in_bodies(client, server):
+    @dataclasses.dataclass
+    class Definition:
+        id: str
+
+    user = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    body = {"message": None, "id": user, "presenceDefinition": Definition("d"), "x": {1: 1.5}}
+    client.patch_user_presence("u", "s", body)
+    assert json.loads(server.requests[0].body) == {
+        "message": None,
+        "id": str(user),
+        "presenceDefinition": {"id": "d"},
+        "x": {"1": 1.5},
+    }
 
 
 def test_results_are_parsed_json(client, server):

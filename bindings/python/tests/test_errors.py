@@ -79,6 +79,12 @@ def test_429_reports_retry_after(client, server):
     assert raised.value.code == "too.many.requests"
 
 
+def _circular():
+    body = {}
+    body["self"] = body
+    return body
+
+
 INVALID_CALLS = {
     "query integer given a string": lambda c: c.get_presencedefinitions(page_size="ten"),
     "list of non-strings": lambda c: c.get_users_presences_purecloud_bulk(id=[1, 2]),
@@ -91,6 +97,9 @@ INVALID_CALLS = {
     "bulk body not a list": lambda c: c.put_users_presences_bulk({"id": "u"}),
     "body None": lambda c: c.put_presence_settings(None),
     "NaN in body": lambda c: c.put_presence_settings({"x": float("nan")}),
+    "infinity beside a null": lambda c: c.put_presence_settings({"a": None, "b": [float("inf")]}),
+    "integer past 64 bits": lambda c: c.get_presencedefinitions(page_size=2**70),
+    "circular body": lambda c: c.put_presence_settings(_circular()),
     "body not JSON-serializable": lambda c: c.put_presence_settings({"x": object()}),
     "lone surrogate": lambda c: c.get_user_presences_purecloud("\ud800"),
     "unknown parameter": lambda c: c.call("getUserPresencesPurecloud", {"userId": "u", "x": 1}),
@@ -268,15 +277,17 @@ def test_refused_client_credentials_are_an_auth_error(server):
     ],
 )
 def test_each_status_code_maps_to_its_class(status, cls, kind):
-    error = error_from_native(status, json.dumps({"kind": kind, "message": "m", "status": None}))
+    error = error_from_native(
+        status, json.dumps({"kind": kind, "message": "m", "status": None}).encode()
+    )
     assert type(error) is cls and error.kind == kind and error.message == "m"
 
 
 def test_unknown_status_and_unreadable_error_json():
-    newer = error_from_native(42, json.dumps({"kind": "quota", "message": "over quota"}))
+    newer = error_from_native(42, json.dumps({"kind": "quota", "message": "over quota"}).encode())
     assert type(newer) is PresenceError and newer.kind == "quota"
-    garbled = error_from_native(6, "not json")
-    assert type(garbled) is InternalError and "not json" in garbled.message
+    garbled = error_from_native(6, b"not json")
+    assert type(garbled) is InternalError and "'not json'" in garbled.message
     missing = error_from_native(3, None)
     assert type(missing) is TransportError and "status 3" in missing.message
 
