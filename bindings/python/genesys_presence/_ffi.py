@@ -173,12 +173,15 @@ def _declare(lib: ctypes.CDLL) -> None:
 
 _lib: Optional[ctypes.CDLL] = None
 _lib_path: Optional[str] = None
+# gp_string_free through PyDLL: it keeps the GIL. Freeing is instant, and
+# releasing the GIL for it would let another thread take it mid-call.
+_string_free: Any = None
 _load_lock = threading.Lock()
 
 
 def lib() -> ctypes.CDLL:
     """The loaded library (loaded and declared once, on first use)."""
-    global _lib, _lib_path
+    global _lib, _lib_path, _string_free
     if _lib is not None:
         return _lib
     with _load_lock:
@@ -187,11 +190,15 @@ def lib() -> ctypes.CDLL:
             try:
                 loaded = ctypes.CDLL(path)
                 _declare(loaded)
+                string_free = ctypes.PyDLL(path, handle=loaded._handle).gp_string_free
+                string_free.argtypes = [ctypes.c_void_p]
+                string_free.restype = None
             except (OSError, AttributeError) as error:
                 raise LibraryNotFoundError(
                     f"genesys-presence: could not load {path}: {error}", path=path
                 ) from error
             _lib_path = path
+            _string_free = string_free
             _lib = loaded
     return _lib
 
@@ -231,7 +238,7 @@ def rustcall(function: Any, *args: Any) -> Optional[bytes]:
         text = ctypes.string_at(out.value) if out.value else None
     finally:
         if out.value:
-            lib().gp_string_free(out)
+            _string_free(out)
     if status != GP_OK:
         raise error_from_native(status, text)
     return text
