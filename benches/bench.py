@@ -14,9 +14,10 @@ to --results.
 Never fails on a ratio: a missed target is printed as MISSED. Exits non-zero
 only when something is broken (a contender errors, dies or hangs).
 
-Environment: BENCH_ROUNDS (default 5), BENCH_SCALE (multiplies the calls per
-round; default 1: 400 single-user calls and 60 bulk calls per round and
-contender, i.e. 2,000 and 300 in all).
+Environment: BENCH_ROUNDS (default 10), BENCH_SCALE (multiplies the calls per
+round; default 1: 200 single-user calls and 30 bulk calls per round and
+contender on one thread, i.e. 2,000 and 300 in all, and twice that on four). Short rounds keep the contenders' turns
+close together in time, so drift hits all alike.
 """
 
 import argparse
@@ -36,7 +37,7 @@ CONTENDERS = [
     ("python", "Python wrapper"),
     ("abi", "C ABI (C)"),
     ("floor", "ureq floor"),
-    ("cached", "floor, cached DNS"),
+    ("settings", "floor, library settings"),
 ]
 OPS = [
     ("get", "GET user presence", "single"),
@@ -50,6 +51,13 @@ SCALE_OPS = [
     ("bulk10k_put", "write 10,000 users"),
 ]
 THREADS = (1, 4)
+# Placement: run.sh puts nginx on the last CPU; one-thread runs go on the others,
+# so that each call is a round trip between two CPUs, as over a network, rather
+# than whatever the scheduler picks from run to run (a client sharing the
+# server's CPU can be twice as fast, and then gains nothing from more threads).
+# Runs on several threads may use every CPU.
+ALL_CPUS = os.sched_getaffinity(0)
+ONE_THREAD_CPUS = (ALL_CPUS - {max(ALL_CPUS)}) or ALL_CPUS
 SCALE_CONCURRENCY = 8
 REPLY_TIMEOUT_S = 300
 
@@ -83,6 +91,11 @@ class Worker:
 
     def run(self, op, threads, calls):
         """(wall_ns, cpu_ns, [latency_ns...]) of `calls` calls of `op` on `threads` threads."""
+        # The worker's threads start from its main thread and take its CPUs.
+        try:
+            os.sched_setaffinity(self.process.pid, ONE_THREAD_CPUS if threads == 1 else ALL_CPUS)
+        except ProcessLookupError:
+            pass  # it died: the read below says so
         self.process.stdin.write(f"run {op} {threads} {calls}\n")
         self.process.stdin.flush()
         line = self._read(REPLY_TIMEOUT_S)
@@ -193,11 +206,13 @@ def load_average():
 
 
 def measurements(scale):
-    single, bulk = max(4, int(400 * scale)), max(4, int(60 * scale))
+    single, bulk = max(4, int(200 * scale)), max(4, int(30 * scale))
     plan = []
     for threads in THREADS:
+        # Twice the calls on four threads, so that starting them is no part of it.
+        factor = 1 if threads == 1 else 2
         for op, _, kind in OPS:
-            plan.append((op, threads, single if kind == "single" else bulk))
+            plan.append((op, threads, factor * (single if kind == "single" else bulk)))
     for op, _ in SCALE_OPS:
         plan.append((op, SCALE_CONCURRENCY, 1))
     return plan
@@ -216,6 +231,10 @@ def interleaved(workers, plan, rounds, results, progress):
         started = time.monotonic()
         for op, threads, calls in plan:
             for key in order:
+                if not op.startswith("bulk10k_"):
+                    # Untimed: the other contenders' turns just evicted this one's
+                    # caches, which would weigh most on the smallest calls.
+                    workers[key].run(op, threads, max(threads, calls // 10))
                 wall, cpu, latencies = workers[key].run(op, threads, calls)
                 results.add((key, op, threads), wall, cpu, latencies)
         progress(f"round {round_index + 1}/{rounds}: {time.monotonic() - started:.1f} s, "
@@ -273,11 +292,16 @@ def report(results, feet, rounds, plan, context):
     out.append(f"- server: {context['server']}")
     out.append(f"- contenders: {context['versions']}")
     out.append(f"- {rounds} interleaved rounds: {single_calls:,} single-user calls and "
-               f"{bulk_calls:,} bulk/page calls per contender, operation and thread count; "
-               f"{rounds} runs of each 10,000-user job")
-    out.append("- *floor, cached DNS* is not a contender but a what-if: the floor with a "
-               "resolver that keeps its answer, as ureq otherwise resolves the host on a new "
-               "thread before every request (see benches/README.md)\n")
+               f"{bulk_calls:,} bulk/page calls per contender and operation on one thread, "
+               f"twice that on four; {rounds} runs of each 10,000-user job")
+    out.append(f"- placement: one-thread runs on CPU {context['one_thread_cpus']}, away from "
+               "nginx (a round trip between two CPUs, as over a network); four threads and "
+               "the 10,000-user jobs on any CPU")
+    out.append("- *ureq floor* is a bare keep-alive `ureq::Agent` (default configuration) "
+               "making the same requests; *floor, library settings* is not a contender but a "
+               "what-if: that agent configured as the library's is (timeouts, user agent, no "
+               "redirects, a caching resolver), to show what those settings cost "
+               "(see benches/README.md)\n")
 
     out.append("## Per call, one thread: median µs (min–max)\n")
     rows = [[label] + [cell(results, (key, op, 1)) for key in keys] for op, label, _ in OPS]
@@ -286,12 +310,12 @@ def report(results, feet, rounds, plan, context):
     out.append("\n## Ratios of the medians, one thread\n")
     rows = []
     for op, label, _ in OPS:
-        official, ours, abi, floor, cached = (median((key, op, 1)) for key in keys)
+        official, ours, abi, floor, settings = (median((key, op, 1)) for key in keys)
         rows.append([label, f"{official / ours:.1f}×", f"{official / abi:.1f}×",
-                     f"{abi / floor:.2f}×", f"{ours / floor:.2f}×", f"{abi / cached:.2f}×"])
+                     f"{abi / floor:.2f}×", f"{ours / floor:.2f}×", f"{abi / settings:.2f}×"])
     out.append(table(["operation", "official ÷ Python wrapper", "official ÷ C ABI",
-                      "C ABI ÷ floor", "Python wrapper ÷ floor", "C ABI ÷ floor (cached DNS)"],
-                     rows))
+                      "C ABI ÷ floor", "Python wrapper ÷ floor",
+                      "C ABI ÷ floor with library settings"], rows))
 
     out.append("\n## Client CPU per call, one thread: µs (the client process, all threads, "
                "user + system)\n")
@@ -321,7 +345,9 @@ def report(results, feet, rounds, plan, context):
     out.append("The official SDK the usual way: 200 sequential 50-user calls "
                "(`get_users_presences_purecloud_bulk(id=chunk)`, `put_users_presences_bulk(chunk)`), "
                "collected into one list. Ours: one call of the `*_bulk_all` helper with "
-               f"`concurrency={SCALE_CONCURRENCY}` ({context['bulk_all_python']} from Python; "
+               f"`concurrency={SCALE_CONCURRENCY}` (`PresenceClient.get_users_presences_bulk_all"
+               f"(ids, concurrency={SCALE_CONCURRENCY})` / `put_users_presences_bulk_all(entries, "
+               f"concurrency={SCALE_CONCURRENCY})` from Python; "
                "`gp_get_users_presences_bulk_all` / `gp_put_users_presences_bulk_all` from C). "
                f"Floors: the same 200 requests on {SCALE_CONCURRENCY} threads, bodies read, "
                "not parsed.\n")
@@ -391,10 +417,6 @@ def report(results, feet, rounds, plan, context):
                  f"{rss:.1f} MiB", verdict(rss <= 25)])
     missed = sum(1 for row in rows if "MISSED" in row[2])
     counted = len(rows)
-    for op, label in [("get", "GET"), ("patch", "PATCH")]:
-        ratio = median(("abi", op, 1)) / median(("cached", op, 1))
-        rows.append([f"(what-if, not counted) C ABI ≤ 1.15× the floor with cached DNS, "
-                     f"single {label}", f"{ratio:.2f}×", verdict(ratio <= 1.15)])
     out.append(table(["target", "measured", ""], rows))
     out.append(f"\n{counted - missed} of {counted} targets met "
                "(medians of this run; a loaded machine moves them: see the load average).")
@@ -418,7 +440,7 @@ def main():
     parser.add_argument("--command", default="make bench")
     parser.add_argument("--server", default="nginx")
     args = parser.parse_args()
-    rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
+    rounds = int(os.environ.get("BENCH_ROUNDS", "10"))
     scale = float(os.environ.get("BENCH_SCALE", "1"))
 
     def progress(message):
@@ -440,6 +462,7 @@ def main():
         "load_before": load_average(),
         "command": args.command,
         "server": args.server,
+        "one_thread_cpus": ", ".join(str(cpu) for cpu in sorted(ONE_THREAD_CPUS)),
     }
     plan = measurements(scale)
     workers = {}
@@ -450,7 +473,8 @@ def main():
                                    env=env_ours)
         workers["abi"] = Worker("abi", [args.abi, args.base, args.ids])
         workers["floor"] = Worker("floor", [args.floor, args.base, args.ids])
-        workers["cached"] = Worker("cached", [args.floor, args.base, args.ids, "--cached-resolver"])
+        workers["settings"] = Worker("settings",
+                                     [args.floor, args.base, args.ids, "--library-settings"])
         progress("warming up")
         warm_up(workers, plan)
         results = Results()
@@ -467,18 +491,9 @@ def main():
          "print('PureCloudPlatformClientV2', m.version('PureCloudPlatformClientV2'), "
          "'on Python', platform.python_version())"],
         capture_output=True, text=True, check=True).stdout.strip()
-    has_helpers = subprocess.run(
-        [args.python, "-c", "import genesys_presence as g; "
-         "print(hasattr(g.PresenceClient, 'get_users_presences_bulk_all'))"],
-        capture_output=True, text=True, env=env_ours, check=True).stdout.strip() == "True"
     context["versions"] = (
         f"{versions}; genesys-presence {os.path.relpath(library, repo)} (Python), "
         f"{os.path.relpath(args.abi, repo)} (C); ureq 3 (floors)")
-    context["bulk_all_python"] = (
-        "`PresenceClient.get_users_presences_bulk_all(ids, concurrency=8)` / "
-        "`put_users_presences_bulk_all(entries, concurrency=8)`" if has_helpers else
-        "the C functions through ctypes, as the wrapper has no `*_bulk_all` method yet, "
-        "answer parsed with `json.loads`")
     text = report(results, feet, rounds, plan, context)
     print(text)
     with open(args.results, "w", encoding="utf-8") as file:

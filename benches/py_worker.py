@@ -146,30 +146,8 @@ class Ours:
         client = self.client
         method = "get_users_presences_bulk_all" if op == "bulk10k_get" else "put_users_presences_bulk_all"
         argument = self.many if op == "bulk10k_get" else self.many_entries
-        if hasattr(client, method):
-            presences = getattr(client, method)(argument, concurrency=concurrency)
-        else:
-            presences = self._through_ctypes(op, argument, concurrency)
+        presences = getattr(client, method)(argument, concurrency=concurrency)
         expect(len(presences) == 10000, op)
-
-    def _through_ctypes(self, op, argument, concurrency):
-        """Until the wrapper has the *_bulk_all methods: the C functions, by hand."""
-        import ctypes
-
-        from genesys_presence import _ffi
-
-        name = "gp_get_users_presences_bulk_all" if op == "bulk10k_get" else "gp_put_users_presences_bulk_all"
-        function = getattr(_ffi.lib(), name)
-        function.argtypes = [_ffi.ClientPointer, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
-        function.restype = ctypes.c_int32
-        key = "id" if op == "bulk10k_get" else "body"
-        params = json.dumps({key: argument, "concurrency": concurrency}, separators=(",", ":"))
-        handle = self.client._acquire()
-        try:
-            text = _ffi.rustcall(function, handle, params.encode("utf-8"))
-        finally:
-            self.client._release()
-        return json.loads(text)
 
 
 def run(contender, op, threads, calls):

@@ -4,10 +4,11 @@
 # serving canned Presence API answers. Run from anywhere; see benches/README.md.
 #
 # Installs what is missing: nginx (Debian's nginx-light, else nginx; needs root
-# or sudo), the venv benches/.venv with PureCloudPlatformClientV2==269.0.0.
+# or sudo), the venv benches/.venv with PureCloudPlatformClientV2==269.0.0 and
+# orjson (our wrapper's one dependency).
 # Exits non-zero only when something is broken, never because of a ratio.
 #
-# Environment: BENCH_ROUNDS (5), BENCH_SCALE (1), BENCH_COMMAND (the command
+# Environment: BENCH_ROUNDS (10), BENCH_SCALE (1), BENCH_COMMAND (the command
 # recorded in the results; default "make bench").
 set -euo pipefail
 
@@ -37,7 +38,7 @@ if [ -z "$NGINX" ]; then
 fi
 
 # --- the official SDK's venv -------------------------------------------------
-if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; \
+if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys, orjson; \
         sys.exit(m.version('PureCloudPlatformClientV2') != '$SDK_VERSION')" 2>/dev/null; then
     say "creating $VENV with PureCloudPlatformClientV2==$SDK_VERSION"
     rm -rf "$VENV"
@@ -49,7 +50,8 @@ if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; \
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
         python3 -m venv "$VENV"
     fi
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check "PureCloudPlatformClientV2==$SDK_VERSION"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+        "PureCloudPlatformClientV2==$SDK_VERSION" "orjson>=3.9"
 fi
 
 # --- builds ----------------------------------------------------------------
@@ -77,7 +79,11 @@ trap 'exit 130' INT TERM
 
 "$VENV/bin/python" "$BENCHES/server/canned.py" "$WORK/canned"
 PORT=$("$VENV/bin/python" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-sed -e "s#@TMP@#$WORK#g; s#@CANNED@#$WORK/canned#g; s#@PORT@#$PORT#g" \
+# The server on the last CPU; bench.py keeps one-thread clients off it (see
+# benches/README.md, "Placement").
+CPUS=$(nproc)
+AFFINITY="1$(printf '%*s' $((CPUS - 1)) '' | tr ' ' 0)"
+sed -e "s#@TMP@#$WORK#g; s#@CANNED@#$WORK/canned#g; s#@PORT@#$PORT#g; s#@AFFINITY@#$AFFINITY $AFFINITY#g" \
     "$BENCHES/server/nginx.conf.in" >"$WORK/nginx.conf"
 "$NGINX" -q -t -c "$WORK/nginx.conf" -g 'daemon off;'
 "$NGINX" -c "$WORK/nginx.conf" -g 'daemon off;' &
@@ -108,4 +114,4 @@ say "nginx $NGINX_VERSION on $BASE"
     --base "$BASE" --ids "$WORK/canned/ids.json" --python "$VENV/bin/python" \
     --abi "$BENCHES/build/abi_bench" --floor "$FLOOR" --results "$BENCHES/results.md" \
     --command "${BENCH_COMMAND:-make bench}" \
-    --server "nginx $NGINX_VERSION (Debian), 2 workers, keep-alive, canned JSON, on $BASE"
+    --server "nginx $NGINX_VERSION (Debian), 2 workers on CPU $((CPUS - 1)), keep-alive, canned JSON, on $BASE"

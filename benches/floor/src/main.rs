@@ -1,6 +1,10 @@
-//! The floor: a keep-alive ureq agent doing the benchmark's requests with the
-//! library's headers, reading each body into a String. What is left is the
-//! cost of HTTP itself (ureq, the kernel, nginx).
+//! The floor: a bare keep-alive ureq agent (default configuration) doing the
+//! benchmark's requests with the library's headers, reading each body into a
+//! String. What is left is the cost of HTTP itself (ureq, the kernel, nginx).
+//!
+//! With `--library-settings`, the agent is configured as the library's is
+//! (timeouts, user agent, `Accept`, no redirects, a resolver that keeps its
+//! answer): a what-if showing what those settings cost.
 //!
 //! Speaks the workers' line protocol on stdin/stdout (see benches/README.md):
 //! `run OP THREADS CALLS` -> `ok WALL_NS CPU_NS LATENCY_NS...`, `quit`.
@@ -209,7 +213,7 @@ fn run(bench: &Bench, op: &str, threads: usize, calls: usize) -> Result<String, 
     Ok(line)
 }
 
-/// What `--cached-resolver` measures: ureq resolves the host before every
+/// As the library's (transport.rs): ureq resolves the host before every
 /// request, pooled connection or not, and with a timeout configured it does so
 /// on a new thread each time. This resolver keeps an answer for a minute.
 #[derive(Debug, Default)]
@@ -277,26 +281,24 @@ fn main() {
     let user = json_strings(&ids, "user").remove(0);
     let users = json_strings(&ids, "users");
     let busy = json_strings(&ids, "busy").remove(0);
-    // The library's agent configuration (transport.rs), so the same work per
-    // request: timeouts, user agent, Accept, no redirects.
-    let config = Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .timeout_connect(Some(Duration::from_secs(10)))
-        .user_agent("genesys-presence/0.1.0")
-        .accept(JSON)
-        .max_redirects(0)
-        .max_redirects_will_error(false)
-        .build();
-    let cached = args.iter().any(|arg| arg == "--cached-resolver");
-    let agent = if cached {
+    let agent = if args.iter().any(|arg| arg == "--library-settings") {
+        // The library's agent configuration (transport.rs).
+        let config = Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .user_agent("genesys-presence/0.1.0")
+            .accept(JSON)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .build();
         Agent::with_parts(
             config,
             DefaultConnector::default(),
             CachingResolver::default(),
         )
     } else {
-        config.new_agent()
+        Agent::new_with_defaults()
     };
     let bench = Bench {
         agent,
