@@ -3,10 +3,33 @@
 #![allow(dead_code)] // each target uses a different subset
 
 use std::ffi::{c_char, CStr, CString};
+use std::ptr::null_mut;
+use std::sync::OnceLock;
 
+use genesys_presence::ffi::client::{gp_client, gp_client_new};
 use genesys_presence::ffi::strings::gp_string_free;
 use genesys_presence::ffi::GP_ERROR_INTERNAL;
 use serde_json::Value;
+
+/// One client for the whole run, made on first use from the config JSON that
+/// `config` returns; never freed.
+pub fn shared_client(config: impl FnOnce() -> String) -> *const gp_client {
+    struct Handle(*mut gp_client);
+    // SAFETY: gp_client is documented thread-safe; the handle is never freed.
+    unsafe impl Send for Handle {}
+    unsafe impl Sync for Handle {}
+    static CLIENT: OnceLock<Handle> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let config = CString::new(config()).expect("config JSON without NUL");
+            let mut client = null_mut();
+            // SAFETY: valid pointers; out_error may be NULL.
+            let status = unsafe { gp_client_new(config.as_ptr(), &mut client, null_mut()) };
+            assert_eq!(status, 0);
+            Handle(client)
+        })
+        .0
+}
 
 /// The fuzz input as a C string: up to its first NUL, as C would see it.
 pub fn c_string(data: &[u8]) -> CString {

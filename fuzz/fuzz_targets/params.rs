@@ -14,10 +14,9 @@ mod common;
 
 use std::ffi::CString;
 use std::ptr::null_mut;
-use std::sync::OnceLock;
 
-use common::{c_string, check_answer, take_string};
-use genesys_presence::ffi::client::{gp_call, gp_client, gp_client_new};
+use common::{c_string, check_answer, shared_client, take_string};
+use genesys_presence::ffi::client::{gp_call, gp_client};
 use genesys_presence::ffi::{GP_ERROR_INVALID_ARGUMENT, GP_ERROR_TRANSPORT};
 use genesys_presence::operations::{
     self, Location, Operation, Params, Request, ValueType, BODY, OPERATIONS,
@@ -28,29 +27,16 @@ use serde_json::Value;
 /// One client for the whole run, pointed at a loopback port nobody listens
 /// on, without retries: a valid call fails at once with a transport error.
 fn client() -> *const gp_client {
-    struct Handle(*mut gp_client);
-    // SAFETY: gp_client is documented thread-safe; the handle is never freed.
-    unsafe impl Send for Handle {}
-    unsafe impl Sync for Handle {}
-    static CLIENT: OnceLock<Handle> = OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            let port = std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|listener| listener.local_addr())
-                .expect("a free loopback port")
-                .port();
-            let config = CString::new(format!(
-                r#"{{"basePath": "http://127.0.0.1:{port}", "accessToken": "fuzz",
-                    "connectTimeoutMs": 1000, "timeoutMs": 2000, "retry": {{"maxRetries": 0}}}}"#
-            ))
-            .unwrap();
-            let mut client = null_mut();
-            // SAFETY: valid pointers; out_error may be NULL.
-            let status = unsafe { gp_client_new(config.as_ptr(), &mut client, null_mut()) };
-            assert_eq!(status, 0);
-            Handle(client)
-        })
-        .0
+    shared_client(|| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free loopback port")
+            .port();
+        format!(
+            r#"{{"basePath": "http://127.0.0.1:{port}", "accessToken": "fuzz",
+                "connectTimeoutMs": 1000, "timeoutMs": 2000, "retry": {{"maxRetries": 0}}}}"#
+        )
+    })
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -18,11 +18,11 @@ use std::ffi::CString;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::ptr::null_mut;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use common::{check_answer, take_string};
-use genesys_presence::ffi::client::{gp_call, gp_client, gp_client_new};
+use common::{check_answer, shared_client, take_string};
+use genesys_presence::ffi::client::{gp_call, gp_client};
 use genesys_presence::ffi::GP_ERROR_HTTP;
 use libfuzzer_sys::fuzz_target;
 
@@ -56,36 +56,23 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Starts the stub once and makes one client of it for the whole run.
 fn client() -> *const gp_client {
-    struct Handle(*mut gp_client);
-    // SAFETY: gp_client is documented thread-safe; the handle is never freed.
-    unsafe impl Send for Handle {}
-    unsafe impl Sync for Handle {}
-    static CLIENT: OnceLock<Handle> = OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-            let url = format!("http://{}", listener.local_addr().unwrap());
-            std::thread::spawn(move || {
-                for stream in listener.incoming().flatten() {
-                    let _serving = lock(&SERVING);
-                    serve(stream);
-                }
-            });
-            // One quick retry (after a Retry-After of 0 or a past date) is
-            // allowed; any longer wait is beyond the 50 ms budget and returned.
-            let config = CString::new(format!(
-                r#"{{"basePath": "{url}", "accessToken": "fuzz-token", "timeoutMs": {TIMEOUT_MS},
-                    "retry": {{"maxRetries": 1, "maxRetryTimeMs": 50}},
-                    "maxResponseBytes": 65536}}"#
-            ))
-            .unwrap();
-            let mut client = null_mut();
-            // SAFETY: valid pointers; out_error may be NULL.
-            let status = unsafe { gp_client_new(config.as_ptr(), &mut client, null_mut()) };
-            assert_eq!(status, 0);
-            Handle(client)
-        })
-        .0
+    shared_client(|| {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let _serving = lock(&SERVING);
+                serve(stream);
+            }
+        });
+        // One quick retry (after a Retry-After of 0 or a past date) is
+        // allowed; any longer wait is beyond the 50 ms budget and returned.
+        format!(
+            r#"{{"basePath": "{url}", "accessToken": "fuzz-token", "timeoutMs": {TIMEOUT_MS},
+                "retry": {{"maxRetries": 1, "maxRetryTimeMs": 50}},
+                "maxResponseBytes": 65536}}"#
+        )
+    })
 }
 
 /// Reads the request head (the target's operations send no body), writes the
