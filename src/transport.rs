@@ -1,6 +1,7 @@
 //! HTTP: one pooled `ureq::Agent` per client, and raw responses.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -209,13 +210,21 @@ fn read_response(
     let correlation_id = header("inin-correlation-id");
     let retry_after = header("retry-after");
     let status = response.status().as_u16();
-    let body = response
+    // Sized from Content-Length, plus the byte for the NUL that turns it into
+    // a C string: no regrowing (a copy each time) while reading.
+    let capacity = response
+        .body()
+        .content_length()
+        .map_or(0, |length| length.min(max_bytes) as usize + 1);
+    let mut body = Vec::with_capacity(capacity);
+    response
         .body_mut()
         .with_config()
         .limit(max_bytes)
-        .read_to_vec()
+        .reader()
+        .read_to_end(&mut body)
         .map_err(|error| {
-            let mut error = transport_error(error);
+            let mut error = transport_error(error.into());
             error.details.status = Some(status);
             error.details.correlation_id.clone_from(&correlation_id);
             error

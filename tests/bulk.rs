@@ -153,6 +153,23 @@ fn each_request_carries_at_most_fifty_ids_and_429s_are_honoured() {
 }
 
 #[test]
+fn answers_are_ordered_by_user_and_passed_on_as_sent() {
+    // Out of order, one user named only by `id`, one by an escaped `userId`,
+    // and two naming no requested user (one with a non-string `userId`).
+    let answer = r#"[{"userId":"zz","n":1},{"userId":"u2","n":2},{"id":"u0","n":3},{"userId":"u\/1","n":4.50},{"userId":5,"id":"nobody","n":5}]"#;
+    let server = ScriptedServer::start(move |_| Reply::json(200, answer));
+    let client = FfiClient::for_url(&server.url);
+    let params = std::ffi::CString::new(json!({"id": ["u0", "u/1", "u2"]}).to_string()).unwrap();
+    let mut out = std::ptr::null_mut();
+    let status = unsafe { gp_get_users_presences_bulk_all(client.0, params.as_ptr(), &mut out) };
+    assert_eq!(status, 0);
+    assert_eq!(
+        common::take_string(out).unwrap(),
+        r#"[{"id":"u0","n":3},{"userId":"u\/1","n":4.50},{"userId":"u2","n":2},{"userId":"zz","n":1},{"userId":5,"id":"nobody","n":5}]"#
+    );
+}
+
+#[test]
 fn all_pages_in_one_call() {
     let (_sandbox, client) = sandbox_client(SandboxOptions::default());
     let (status, all) = call(

@@ -24,6 +24,7 @@ use genesys_presence::ffi::bulk::{
     gp_get_users_presences_bulk_all, gp_put_users_presences_bulk_all,
 };
 use genesys_presence::ffi::client::gp_client_set_access_token;
+use genesys_presence::ffi::operations::OperationFunction;
 use genesys_presence::log::LogLevel;
 use genesys_presence::operations::MAX_PARAMS_BYTES;
 use genesys_presence::{Client, ErrorKind};
@@ -756,13 +757,23 @@ fn json_nested_100000_deep_is_an_error_not_a_stack_overflow() {
         assert_eq!(status, INVALID_ARGUMENT, "{json}");
         assert!(json.contains(expected), "{expected}: {json}");
     }
-    for function in [
-        gp_get_users_presences_bulk_all,
-        gp_put_users_presences_bulk_all,
+    // The helpers keep values as text (no recursion): the first ill-typed
+    // level is what they refuse.
+    for (function, params, expected) in [
+        (
+            gp_get_users_presences_bulk_all as OperationFunction,
+            format!(r#"{{"id": {deep}}}"#),
+            "id must be an array of strings",
+        ),
+        (
+            gp_put_users_presences_bulk_all,
+            format!(r#"{{"body": {deep}}}"#),
+            "body[0]: invalid type: sequence",
+        ),
     ] {
-        let (status, json) = call_helper(&client, function, &format!(r#"{{"body": {deep}}}"#));
+        let (status, json) = call_helper(&client, function, &params);
         assert_eq!(status, INVALID_ARGUMENT, "{json}");
-        assert!(json.contains("recursion limit exceeded"), "{json}");
+        assert!(json.contains(expected), "{expected}: {json}");
     }
     let (status, _, error) = client_new(Some(&format!(r#"{{"retry": {deep}}}"#)));
     assert_eq!(status, INVALID_ARGUMENT);

@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
 use super::boundary::answer_json;
 use super::client::gp_client;
@@ -12,7 +12,7 @@ use super::pointers::{client_ref, optional_str_arg};
 use crate::bulk::DEFAULT_CONCURRENCY;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::operations::parse_object;
+use crate::operations::{parse_params, Params};
 
 /// Reads the presence of any number of users in one call: the ids are sent
 /// 50 per `getUsersPresencesPurecloudBulk` request (or `getUsersPresenceBulk`
@@ -42,23 +42,18 @@ pub unsafe extern "C" fn gp_get_users_presences_bulk_all(
             |client, mut params| {
                 let concurrency = take_concurrency(&mut params)?;
                 let ids: Vec<String> = match params.remove("id") {
-                    Some(Value::Array(ids)) => ids
-                        .into_iter()
-                        .map(|id| match id {
-                            Value::String(id) => Ok(id),
-                            _ => Err(invalid("id must be an array of strings")),
-                        })
-                        .collect::<Result<_>>()?,
+                    Some(ids) if ids.get().starts_with('[') => serde_json::from_str(ids.get())
+                        .map_err(|_| invalid("id must be an array of strings"))?,
                     _ => {
                         return Err(invalid(
                             "missing required parameter id (an array of strings)",
                         ))
                     }
                 };
-                let source_id = match params.remove("sourceId") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(source_id)) => Some(source_id),
-                    Some(_) => return Err(invalid("sourceId must be a string")),
+                let source_id: Option<String> = match params.remove("sourceId") {
+                    None => None,
+                    Some(source_id) => serde_json::from_str(source_id.get())
+                        .map_err(|_| invalid("sourceId must be a string"))?,
                 };
                 client.bulk_get_presences(source_id.as_deref(), &ids, concurrency)
             },
@@ -90,11 +85,12 @@ pub unsafe extern "C" fn gp_put_users_presences_bulk_all(
             accepted,
             |client, mut params| {
                 let concurrency = take_concurrency(&mut params)?;
-                let Some(Value::Array(entries)) = params.remove("body") else {
-                    return Err(invalid(
-                        "body must be an array of MutableUserPresence objects",
-                    ));
-                };
+                let entries: Vec<&RawValue> = params
+                    .remove("body")
+                    .and_then(|body| serde_json::from_str(body.get()).ok())
+                    .ok_or_else(|| {
+                        invalid("body must be an array of MutableUserPresence objects")
+                    })?;
                 client.bulk_put_presences(&entries, concurrency)
             },
         )
@@ -118,6 +114,11 @@ pub unsafe extern "C" fn gp_get_presencedefinitions_all(
     // SAFETY: the caller passes NULL or valid pointers, per the contract.
     unsafe {
         answer_helper(client, params_json, out_json, accepted, |client, params| {
+            let params = params
+                .into_iter()
+                .map(|(name, value)| Ok((name, serde_json::from_str(value.get())?)))
+                .collect::<serde_json::Result<_>>()
+                .map_err(|error| invalid(&format!("params: {error}")))?;
             client.all_presencedefinitions(params)
         })
     }
@@ -137,14 +138,15 @@ unsafe fn answer_helper(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
     accepted: &[&str],
-    run: impl FnOnce(&Client, Map<String, Value>) -> Result<Vec<Value>>,
+    run: impl FnOnce(&Client, Params) -> Result<Vec<Box<RawValue>>>,
 ) -> gp_status {
     // SAFETY: see the function's contract.
     unsafe {
         answer_json(out_json, || {
             let client = client_ref(client)?.inner();
             let params = helper_params(params_json, accepted)?;
-            Ok(Value::Array(run(client, params)?).to_string())
+            let entries = run(client, params)?;
+            serde_json::to_string(&entries).map_err(|error| Error::internal(error.to_string()))
         })
     }
 }
@@ -153,28 +155,26 @@ unsafe fn answer_helper(
 ///
 /// # Safety
 /// `params_json` is NULL or a NUL-terminated string.
-unsafe fn helper_params(
-    params_json: *const c_char,
-    accepted: &[&str],
-) -> Result<Map<String, Value>> {
+unsafe fn helper_params<'a>(params_json: *const c_char, accepted: &[&str]) -> Result<Params<'a>> {
     // SAFETY: see the function's contract.
     let text = unsafe { optional_str_arg(params_json, "params_json") }?.unwrap_or("");
-    let params: Map<String, Value> = parse_object::<Value>(text)?.into_iter().collect();
+    let mut params = parse_params(text)?;
     if let Some(unknown) = params.keys().find(|key| !accepted.contains(&key.as_str())) {
         return Err(Error::invalid_argument(format!(
             "unknown parameter {unknown:?}; expected {}",
             accepted.join(", ")
         )));
     }
+    // As for operations, a null parameter counts as not given.
+    params.retain(|_, value| value.get() != "null");
     Ok(params)
 }
 
-fn take_concurrency(params: &mut Map<String, Value>) -> Result<usize> {
+fn take_concurrency(params: &mut Params) -> Result<usize> {
     match params.remove("concurrency") {
-        None | Some(Value::Null) => Ok(DEFAULT_CONCURRENCY),
-        Some(value) => value
-            .as_u64()
+        None => Ok(DEFAULT_CONCURRENCY),
+        Some(value) => serde_json::from_str::<u64>(value.get())
             .map(|n| n as usize)
-            .ok_or_else(|| invalid("concurrency must be an integer from 1 to 64")),
+            .map_err(|_| invalid("concurrency must be an integer from 1 to 64")),
     }
 }

