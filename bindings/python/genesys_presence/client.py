@@ -98,9 +98,14 @@ def _encode_json(value: Any, what: str) -> bytes:
     import orjson
 
     try:
-        encoded = orjson.dumps(value, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
-    except TypeError as error:  # orjson.JSONEncodeError is a TypeError
-        raise InvalidArgumentError(f"{what}: {error}") from None
+        encoded = orjson.dumps(value, default=_json_default)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        # Keys that are not str (ints, UUIDs...), as json writes them; the
+        # option doubles the time of every call, so only when needed.
+        try:
+            encoded = orjson.dumps(value, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError as error:
+            raise InvalidArgumentError(f"{what}: {error}") from None
     if b"null" in encoded:
         # orjson writes NaN and the infinities as null; json refuses them, as
         # the API would. Rare: calls leave out None parameters before this.
