@@ -14,7 +14,8 @@ to --results.
 Never fails on a ratio: a missed target is printed as MISSED. Exits non-zero
 only when something is broken (a contender errors, dies or hangs).
 
-Environment: BENCH_ROUNDS (default 10), BENCH_SCALE (multiplies the calls per
+Environment: BENCH_ROUNDS (default 10), BENCH_PROCESSES (worker processes per
+contender, taking rounds in turn; default 3), BENCH_SCALE (multiplies the calls per
 round; default 1: 200 single-user calls and 30 bulk calls per round and
 contender on one thread, i.e. 2,000 and 300 in all, and twice that on four). Short rounds keep the contenders' turns
 close together in time, so drift hits all alike.
@@ -75,9 +76,11 @@ class Worker:
         self.process = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, bufsize=1
         )
+
+    def wait_ready(self):
         line = self._read(120)
         if line != "ready":
-            raise Broken(f"{key}: did not start ({line!r}); command: {shlex.join(argv)}")
+            raise Broken(f"{self.key}: did not start ({line!r}); command: {shlex.join(self.argv)}")
 
     def _read(self, timeout):
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
@@ -220,8 +223,9 @@ def measurements(scale):
 
 def warm_up(workers, plan):
     for op, threads, calls in plan:
-        for worker in workers.values():
-            worker.run(op, threads, max(threads, min(calls // 4, 50)))
+        for processes in workers.values():
+            for worker in processes:
+                worker.run(op, threads, max(threads, min(calls // 4, 50)))
 
 
 def interleaved(workers, plan, rounds, results, progress):
@@ -231,11 +235,16 @@ def interleaved(workers, plan, rounds, results, progress):
         started = time.monotonic()
         for op, threads, calls in plan:
             for key in order:
+                # Each round takes another of the contender's processes: one
+                # process can be several % faster or slower than another of the
+                # same program for the whole of its life, which more rounds of
+                # the same process cannot average out (benches/README.md).
+                worker = workers[key][round_index % len(workers[key])]
                 if not op.startswith("bulk10k_"):
                     # Untimed: the other contenders' turns just evicted this one's
                     # caches, which would weigh most on the smallest calls.
-                    workers[key].run(op, threads, max(threads, calls // 10))
-                wall, cpu, latencies = workers[key].run(op, threads, calls)
+                    worker.run(op, threads, max(threads, calls // 10))
+                wall, cpu, latencies = worker.run(op, threads, calls)
                 results.add((key, op, threads), wall, cpu, latencies)
         progress(f"round {round_index + 1}/{rounds}: {time.monotonic() - started:.1f} s, "
                  f"load {load_average()}")
@@ -291,7 +300,8 @@ def report(results, feet, rounds, plan, context):
     out.append(f"- command: `{context['command']}`")
     out.append(f"- server: {context['server']}")
     out.append(f"- contenders: {context['versions']}")
-    out.append(f"- {rounds} interleaved rounds: {single_calls:,} single-user calls and "
+    out.append(f"- {rounds} interleaved rounds, taken in turn by {context['processes']} worker "
+               f"processes of each contender: {single_calls:,} single-user calls and "
                f"{bulk_calls:,} bulk/page calls per contender and operation on one thread, "
                f"twice that on four; {rounds} runs of each 10,000-user job")
     out.append(f"- placement: one-thread runs on CPU {context['one_thread_cpus']}, away from "
@@ -441,6 +451,7 @@ def main():
     parser.add_argument("--server", default="nginx")
     args = parser.parse_args()
     rounds = int(os.environ.get("BENCH_ROUNDS", "10"))
+    processes = max(1, int(os.environ.get("BENCH_PROCESSES", "3")))
     scale = float(os.environ.get("BENCH_SCALE", "1"))
 
     def progress(message):
@@ -462,26 +473,33 @@ def main():
         "load_before": load_average(),
         "command": args.command,
         "server": args.server,
+        "processes": processes,
         "one_thread_cpus": ", ".join(str(cpu) for cpu in sorted(ONE_THREAD_CPUS)),
     }
     plan = measurements(scale)
     workers = {}
     try:
-        progress("starting the contenders")
-        workers["official"] = Worker("official", [args.python, worker, "official", args.base, args.ids])
-        workers["python"] = Worker("python", [args.python, worker, "ours", args.base, args.ids],
-                                   env=env_ours)
-        workers["abi"] = Worker("abi", [args.abi, args.base, args.ids])
-        workers["floor"] = Worker("floor", [args.floor, args.base, args.ids])
-        workers["settings"] = Worker("settings",
-                                     [args.floor, args.base, args.ids, "--library-settings"])
+        progress(f"starting the contenders, {processes} processes each")
+        commands = {
+            "official": ([args.python, worker, "official", args.base, args.ids], None),
+            "python": ([args.python, worker, "ours", args.base, args.ids], env_ours),
+            "abi": ([args.abi, args.base, args.ids], None),
+            "floor": ([args.floor, args.base, args.ids], None),
+            "settings": ([args.floor, args.base, args.ids, "--library-settings"], None),
+        }
+        for key, (argv, env) in commands.items():
+            workers[key] = [Worker(key, argv, env=env) for _ in range(processes)]
+        for each in workers.values():
+            for process in each:
+                process.wait_ready()
         progress("warming up")
         warm_up(workers, plan)
         results = Results()
         interleaved(workers, plan, rounds, results, progress)
     finally:
         for each in workers.values():
-            each.close()
+            for process in each:
+                process.close()
     progress("import time and peak RSS, fresh processes")
     feet = footprints(args, env_ours, runs=5)
     context["load_after"] = load_average()
