@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
-use crate::client::Client;
-use crate::error::{Error, ErrorKind, Result};
+use crate::client::{decode_error, Client};
+use crate::error::{Error, Result};
 use crate::operations::{self, Operation, Params, BODY};
 
 /// The most ids one bulk request may carry (the API's documented limit).
@@ -56,10 +56,10 @@ impl Client {
                 params.insert("sourceId".to_owned(), &**source_id);
             }
             let page = self.execute(operation, &params)?;
-            entries_of(operation, &page)?
+            Ok(entries_of(operation, &page)?
                 .into_iter()
-                .map(|entry| Ok((requested_position(entry, &position), entry.to_owned())))
-                .collect::<Result<Vec<_>>>()
+                .map(|entry| (requested_position(entry, &position), entry.to_owned()))
+                .collect::<Vec<_>>())
         })?;
         let mut presences: Vec<(usize, Box<RawValue>)> = pages.into_iter().flatten().collect();
         // Stable: entries naming no requested user keep their order at the end.
@@ -184,11 +184,7 @@ fn raw_json<T: Serialize + ?Sized>(value: &T) -> Result<Box<RawValue>> {
 
 /// The entries of a list answer (already checked for JSON syntax), borrowed.
 fn entries_of<'a>(operation: &Operation, page: &'a str) -> Result<Vec<&'a RawValue>> {
-    serde_json::from_str(page).map_err(|error| decode_error(operation, error))
-}
-
-fn decode_error(operation: &Operation, error: serde_json::Error) -> Error {
-    Error::new(ErrorKind::Decode, format!("{}: {error}", operation.id))
+    serde_json::from_str(page).map_err(|error| decode_error(format!("{}: {error}", operation.id)))
 }
 
 /// What a page of a listing is read for.

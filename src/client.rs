@@ -177,7 +177,7 @@ fn body_param<T: Serialize + ?Sized>(body: &T) -> Result<Value> {
     serde_json::to_value(body).map_err(|error| Error::invalid_argument(format!("body: {error}")))
 }
 
-fn decode_error(message: impl Into<String>) -> Error {
+pub(crate) fn decode_error(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Decode, message)
 }
 
