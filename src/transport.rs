@@ -168,6 +168,9 @@ impl Resolver for CachingResolver {
     }
 }
 
+/// The largest `caCertPath` file read.
+const MAX_CA_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Verified TLS always; `caCertPath` adds its certificates to Mozilla's roots
 /// (for enterprise TLS-inspecting proxies) rather than replacing them.
 fn tls_config(config: &Config) -> Result<TlsConfig> {
@@ -176,7 +179,18 @@ fn tls_config(config: &Config) -> Result<TlsConfig> {
     };
     let invalid =
         |why: String| Error::invalid_argument(format!("config: caCertPath {path:?}: {why}"));
-    let pem = std::fs::read(path).map_err(|error| invalid(error.to_string()))?;
+    let mut pem = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_CA_FILE_BYTES + 1).read_to_end(&mut pem))
+        .map_err(|error| invalid(error.to_string()))?;
+    if pem.len() as u64 > MAX_CA_FILE_BYTES {
+        // Not a certificate file (Mozilla's whole bundle is ~250 KB): /dev/zero
+        // or a log named by mistake must not fill the host's memory.
+        return Err(invalid(format!(
+            "larger than {} MiB",
+            MAX_CA_FILE_BYTES / 1024 / 1024
+        )));
+    }
     let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
         .iter()
         .map(|der| Certificate::from_der(der.as_ref()))

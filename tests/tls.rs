@@ -95,5 +95,9 @@ fn an_unknown_ca_is_refused_and_accepted_once_added_with_ca_cert_path() {
     assert!(error.message.contains("no PEM certificate"), "{error}");
     let error = settings_with(json!({"caCertPath": dir.join("missing.pem")})).unwrap_err();
     assert!(error.message.contains("caCertPath"), "{error}");
+    // Endless or huge: refused after a bounded read.
+    let error = settings_with(json!({"caCertPath": "/dev/zero"})).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::InvalidArgument);
+    assert!(error.message.contains("larger than 16 MiB"), "{error}");
     std::fs::remove_dir_all(dir).unwrap();
 }
