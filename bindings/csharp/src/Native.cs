@@ -61,6 +61,13 @@ namespace Genesys.Presence
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern int gp_get_presencedefinitions_all(ClientHandle client, byte[] paramsJson, out IntPtr json);
 
+        /// <summary><c>gp_log_callback</c>: <c>message</c> is valid only during the call.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void LogCallback(IntPtr userData, int level, IntPtr message);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_client_set_log_callback(ClientHandle client, LogCallback callback, IntPtr userData, out IntPtr error);
+
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void gp_string_free(IntPtr s);
 

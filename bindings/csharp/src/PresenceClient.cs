@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Genesys.Presence
 {
@@ -30,6 +31,12 @@ namespace Genesys.Presence
         /// reference, a disposed SafeHandle is not yet closed and still lends itself to new calls.
         /// </summary>
         private volatile bool _disposed;
+
+        /// <summary>
+        /// Every log callback handed to the library: a delegate the library may still call
+        /// must not be collected.
+        /// </summary>
+        private readonly List<NativeMethods.LogCallback> _logCallbacks = new List<NativeMethods.LogCallback>();
 
         /// <summary>
         /// Creates a client from a JSON config object, e.g.
@@ -133,6 +140,48 @@ namespace Genesys.Presence
             {
                 throw PresenceException.FromNative(status, errorJson);
             }
+        }
+
+        /// <summary>
+        /// Sends the client's log lines to <paramref name="handler"/> instead of stderr; null
+        /// sends them back to stderr. Which lines is set by the config's <c>logLevel</c>
+        /// (<c>off</c> by default: set it to receive anything). One line per request attempt
+        /// (method, path, status, time, retries, correlation id), warnings before retries;
+        /// never a token, secret or <c>Authorization</c> value.
+        /// </summary>
+        /// <remarks>
+        /// The handler runs on the thread of the call that logs (for the bulk helpers, on the
+        /// library's own threads), possibly on several at once. An exception it throws is
+        /// dropped: it cannot travel through the native library. Each handler set stays
+        /// referenced until the client is disposed, since a call in progress may still be
+        /// logging to it. Safe while other threads make calls.
+        /// </remarks>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public void SetLogHandler(Action<PresenceLogLevel, string> handler)
+        {
+            ThrowIfDisposed();
+            NativeMethods.LogCallback callback = null;
+            if (handler != null)
+            {
+                callback = (userData, level, message) =>
+                {
+                    try
+                    {
+                        handler((PresenceLogLevel)level, Utf8.Read(message));
+                    }
+                    catch (Exception)
+                    {
+                        // Unwinding into the library is undefined behaviour: drop it.
+                    }
+                };
+                lock (_logCallbacks)
+                {
+                    _logCallbacks.Add(callback);
+                }
+            }
+            IntPtr error;
+            int status = NativeMethods.gp_client_set_log_callback(_handle, callback, IntPtr.Zero, out error);
+            TakeOutput(status, error);
         }
 
         /// <summary>

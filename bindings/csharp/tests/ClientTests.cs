@@ -211,5 +211,57 @@ namespace Genesys.Presence.Tests
             }
             return -1;
         }
+
+        [Test]
+        public void LogLinesReachTheHandlerAndAThrowingHandlerIsHarmless()
+        {
+            using (var client = new PresenceClient(Support.Config(_server.BaseUrl, ", \"logLevel\": \"info\"")))
+            {
+                var lines = new ConcurrentQueue<string>();
+                client.SetLogHandler((level, line) => lines.Enqueue(level + " " + line));
+                // Only the client keeps the delegate the library holds: it must survive this.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                _server.Handler = request => Reply.Json(200, "{}", "inin-correlation-id", "corr-1");
+
+                client.GetUserPresencesPurecloud("u1");
+
+                Assert.That(lines.Count, Is.EqualTo(1), string.Join("\n", lines));
+                StringAssert.StartsWith("Info GET /api/v2/users/u1/presences/purecloud -> 200 in ", lines.Single());
+                StringAssert.Contains("correlation id corr-1", lines.Single());
+                StringAssert.DoesNotContain(Support.Token, lines.Single());
+
+                client.SetLogHandler((level, line) => { throw new InvalidOperationException("handler bug"); });
+                Assert.That(client.GetUserPresencesPurecloud("u2"), Is.EqualTo("{}"));
+
+                client.SetLogHandler(null);
+                client.GetUserPresencesPurecloud("u3");
+                Assert.That(lines.Count, Is.EqualTo(1), "nothing reaches a replaced handler");
+            }
+        }
+
+        [Test]
+        public void LogLinesFromTheBulkHelpersThreadsReachTheHandler()
+        {
+            using (var client = new PresenceClient(Support.Config(_server.BaseUrl, ", \"logLevel\": \"info\"")))
+            {
+                var lines = new ConcurrentQueue<string>();
+                client.SetLogHandler((level, line) => lines.Enqueue(line));
+                _server.Handler = request => Reply.Json(200, "[]");
+                var ids = Enumerable.Range(0, 200).Select(n => "user-" + n).ToArray();
+
+                client.GetUsersPresencesBulkAll(ids, concurrency: 4);
+
+                Assert.That(lines.Count, Is.EqualTo(4), string.Join("\n", lines));
+                Assert.That(lines.All(line => line.StartsWith("GET /api/v2/users/presences/purecloud/bulk?id=")), Is.True);
+            }
+        }
+
+        [Test]
+        public void SetLogHandlerAfterDisposeThrows()
+        {
+            _client.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => _client.SetLogHandler((level, line) => { }));
+        }
     }
 }

@@ -100,7 +100,7 @@ namespace Genesys.Presence.Tests
             var methods = typeof(PresenceClient).GetMethods(BindingFlags.Public | BindingFlags.Instance)
                 .Where(m => m.DeclaringType == typeof(PresenceClient))
                 .Select(m => m.Name)
-                .Except(new[] { "Call", "SetAccessToken", "Dispose" })
+                .Except(new[] { "Call", "SetAccessToken", "SetLogHandler", "Dispose" })
                 .Except(new[] { "GetUsersPresencesBulkAll", "PutUsersPresencesBulkAll", "GetPresencedefinitionsAll" });
             Assert.That(methods, Is.EquivalentTo(Table.Keys.Select(Support.MethodName)));
 
