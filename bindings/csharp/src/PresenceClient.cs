@@ -153,8 +153,8 @@ namespace Genesys.Presence
         /// The handler runs on the thread of the call that logs (for the bulk helpers, on the
         /// library's own threads), possibly on several at once. An exception it throws is
         /// dropped: it cannot travel through the native library. Each handler set stays
-        /// referenced until the client is disposed, since a call in progress may still be
-        /// logging to it. Safe while other threads make calls.
+        /// referenced by the client, even after it is replaced, since a call in progress may
+        /// still be logging to it. Safe while other threads make calls.
         /// </remarks>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         public void SetLogHandler(Action<PresenceLogLevel, string> handler)
