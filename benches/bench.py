@@ -3,11 +3,12 @@
     bench.py --base URL --ids IDS_JSON --python VENV_PYTHON --abi ABI_BENCH
              --floor FLOOR --results results.md [--command "make bench"]
 
-Starts the four contenders as long-lived worker processes (the official SDK,
-our Python wrapper, our C ABI from C, the raw ureq floor), warms them up, then
-runs rounds: in each round every measurement (operation x threads) is taken
-from every contender in turn, the order rotating from round to round, so that
-drift (other load, CPU frequency, nginx) hits all alike. Then import time and
+Starts the contenders (the official SDK, our Python wrapper, our C ABI from C,
+the raw ureq floor and its what-if with the library's settings) as long-lived
+worker processes, several of each, warms them up, then runs rounds: in each
+round every measurement (operation x threads) is taken from every contender in
+turn, by the next of its processes, the order rotating from round to round, so
+that drift (other load, CPU frequency, nginx) hits all alike. Then import time and
 peak RSS in fresh processes. Prints the tables and writes them, as Markdown,
 to --results.
 
