@@ -4,7 +4,7 @@
 mod common;
 
 use common::scripted::{Reply, ScriptedServer};
-use common::FfiClient;
+use common::{sandbox_with, FfiClient, TOKEN};
 use genesys_presence::ffi::bulk::{
     gp_get_presencedefinitions_all, gp_get_users_presences_bulk_all,
     gp_put_users_presences_bulk_all,
@@ -23,14 +23,10 @@ fn call(client: &FfiClient, function: OperationFunction, params: &Value) -> (i32
     )
 }
 
-fn sandbox_client(options: SandboxOptions) -> (Sandbox, FfiClient) {
-    let sandbox = Sandbox::start(SandboxOptions {
-        static_token: Some("t".into()),
-        ..options
-    })
-    .unwrap();
+fn sandbox_client(tweak: impl FnOnce(&mut SandboxOptions)) -> (Sandbox, FfiClient) {
+    let sandbox = sandbox_with(tweak);
     let client = FfiClient::new(
-        &json!({"basePath": sandbox.url(), "accessToken": "t", "retry": {"maxRetries": 10}}),
+        &json!({"basePath": sandbox.url(), "accessToken": TOKEN, "retry": {"maxRetries": 10}}),
     );
     (sandbox, client)
 }
@@ -41,7 +37,7 @@ fn user_ids(count: usize) -> Vec<String> {
 
 #[test]
 fn writes_and_reads_past_fifty_users_keep_their_order() {
-    let (sandbox, client) = sandbox_client(SandboxOptions::default());
+    let (sandbox, client) = sandbox_client(|_| {});
     let definitions = client.ok("getPresenceDefinitions", &json!({}));
     let meal = definitions["entities"]
         .as_array()
@@ -88,10 +84,9 @@ fn writes_and_reads_past_fifty_users_keep_their_order() {
 
 #[test]
 fn each_request_carries_at_most_fifty_ids_and_429s_are_honoured() {
-    let (_sandbox, client) = sandbox_client(SandboxOptions {
-        fault_429_rate: 0.3,
-        retry_after_secs: 0,
-        ..SandboxOptions::default()
+    let (_sandbox, client) = sandbox_client(|options| {
+        options.fault_429_rate = 0.3;
+        options.retry_after_secs = 0;
     });
     let (status, read) = call(
         &client,
@@ -171,7 +166,7 @@ fn answers_are_ordered_by_user_and_passed_on_as_sent() {
 
 #[test]
 fn all_pages_in_one_call() {
-    let (_sandbox, client) = sandbox_client(SandboxOptions::default());
+    let (_sandbox, client) = sandbox_client(|_| {});
     let (status, all) = call(
         &client,
         gp_get_presencedefinitions_all,
@@ -185,7 +180,7 @@ fn all_pages_in_one_call() {
 
 #[test]
 fn helpers_validate_their_parameters() {
-    let (_sandbox, client) = sandbox_client(SandboxOptions::default());
+    let (_sandbox, client) = sandbox_client(|_| {});
     for (function, params, expected) in [
         (
             gp_get_users_presences_bulk_all as OperationFunction,

@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use genesys_presence::sandbox::{Sandbox, SandboxOptions};
+mod common;
+
+use common::sandbox_with;
 
 /// `target/<profile>/deps`: where `cargo test` put this test and the shared
 /// library it just built with the same features.
@@ -44,11 +46,7 @@ fn compile(language: &str, standard: &str, output: &Path) {
 
 #[test]
 fn the_header_compiles_cleanly_and_the_calls_work_from_c_and_cpp() {
-    let sandbox = Sandbox::start(SandboxOptions {
-        static_token: Some("test-token".into()),
-        ..SandboxOptions::default()
-    })
-    .unwrap();
+    let sandbox = sandbox_with(|_| {});
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     for (language, standard) in [("c", "-std=c11"), ("c++", "-std=c++17")] {
         let binary = scratch.join(format!("abi_smoke_{}", language.replace('+', "p")));

@@ -53,6 +53,17 @@ fn no_retry_client(url: &str) -> FfiClient {
     client_with(url, json!({"retry": {"maxRetries": 0}}))
 }
 
+/// A server answering `replies` in turn, each followed by the `{}` of the
+/// normal call that checks the client still works after it.
+fn each_then_ok(replies: impl IntoIterator<Item = Reply>) -> ScriptedServer {
+    ScriptedServer::sequence(
+        replies
+            .into_iter()
+            .flat_map(|reply| [reply, Reply::json(200, "{}")])
+            .collect(),
+    )
+}
+
 /// The normal call after every fault: scripted servers answer it `{}` once
 /// their faults are used up, and it must succeed on the same client.
 fn assert_still_works(client: &FfiClient) {
@@ -160,11 +171,7 @@ fn connections_dropped_before_or_during_the_response_are_transport_errors() {
     ];
     // One client through every fault, each followed by a normal call: a broken
     // connection must never be handed back to the pool.
-    let replies = faults
-        .iter()
-        .flat_map(|(_, fault, _)| [fault.clone(), Reply::json(200, "{}")])
-        .collect();
-    let server = ScriptedServer::sequence(replies);
+    let server = each_then_ok(faults.iter().map(|(_, fault, _)| fault.clone()));
     let client = no_retry_client(&server.url);
     for (what, _, status) in &faults {
         let (got, json) = client.call(Some("getPresenceSettings"), Some("{}"));
@@ -198,16 +205,10 @@ fn two_hundreds_whose_body_is_not_the_documented_json_are_decode_errors() {
             "expected a JSON object (PresenceSettings)",
         ),
     ];
-    let replies = cases
-        .iter()
-        .flat_map(|(body, _)| {
-            [
-                Reply::json(200, body).with_header("inin-correlation-id", "corr-decode"),
-                Reply::json(200, "{}"),
-            ]
-        })
-        .collect();
-    let server = ScriptedServer::sequence(replies);
+    let server =
+        each_then_ok(cases.iter().map(|(body, _)| {
+            Reply::json(200, body).with_header("inin-correlation-id", "corr-decode")
+        }));
     let client = no_retry_client(&server.url);
     for (body, expected) in &cases {
         let error = get_settings_error(&client, DECODE);
@@ -284,11 +285,7 @@ fn error_pages_that_are_not_json_still_give_a_readable_message() {
             "HTTP 599 : custom status".to_owned(),
         ),
     ];
-    let replies = cases
-        .iter()
-        .flat_map(|(reply, _, _)| [reply.clone(), Reply::json(200, "{}")])
-        .collect();
-    let server = ScriptedServer::sequence(replies);
+    let server = each_then_ok(cases.iter().map(|(reply, _, _)| reply.clone()));
     let client = no_retry_client(&server.url);
     for (_, status, expected) in &cases {
         let error = get_settings_error(&client, HTTP);
@@ -321,19 +318,16 @@ fn a_gigantic_body_stops_at_max_response_bytes_with_memory_bounded() {
             data.into_bytes()
         }
     };
-    let replies = framings
-        .iter()
-        .enumerate()
-        .flat_map(|(index, head)| {
-            let stream = Reply::Stream {
+    let server = each_then_ok(
+        framings
+            .iter()
+            .enumerate()
+            .map(|(index, head)| Reply::Stream {
                 head: head.clone(),
                 chunk: chunk(index == 1),
                 total: offered,
-            };
-            [stream, Reply::json(200, "{}")]
-        })
-        .collect();
-    let server = ScriptedServer::sequence(replies);
+            }),
+    );
     let client = client_with(
         &server.url,
         json!({"maxResponseBytes": MIB, "retry": {"maxRetries": 0}}),

@@ -8,7 +8,7 @@ mod common;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-use common::FfiClient;
+use common::{sandbox_with, FfiClient, TOKEN};
 use genesys_presence::operations::OPERATIONS;
 use genesys_presence::sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
@@ -258,14 +258,9 @@ fn tokens_that_expire_are_renewed_and_faults_are_retried() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     flow.ok("getPresenceSettings", json!({}));
 
-    let flaky = Sandbox::start(SandboxOptions {
-        fault_503_rate: 1.0,
-        static_token: Some("t".into()),
-        ..SandboxOptions::default()
-    })
-    .unwrap();
+    let flaky = sandbox_with(|options| options.fault_503_rate = 1.0);
     let client = FfiClient::new(
-        &json!({"basePath": flaky.url(), "accessToken": "t", "retry": {"maxRetries": 1}}),
+        &json!({"basePath": flaky.url(), "accessToken": TOKEN, "retry": {"maxRetries": 1}}),
     );
     let error = client.err("getSystempresences", &json!({}), 2);
     assert_eq!(error["status"], 503);

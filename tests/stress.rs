@@ -18,8 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use common::{resident_bytes, FfiClient};
-use genesys_presence::sandbox::{Sandbox, SandboxOptions};
+use common::{resident_bytes, sandbox_with, FfiClient, TOKEN};
 use serde_json::{json, Value};
 
 const THREADS: usize = 8;
@@ -96,13 +95,9 @@ fn run_thread(
 
 #[test]
 fn eight_threads_on_one_client_get_their_own_answers_with_memory_flat() {
-    let sandbox = Sandbox::start(SandboxOptions {
-        static_token: Some("t".into()),
-        ..SandboxOptions::default()
-    })
-    .unwrap();
+    let sandbox = sandbox_with(|_| {});
     let client = Arc::new(FfiClient::new(
-        &json!({"basePath": sandbox.url(), "accessToken": "t", "timeoutMs": 2000}),
+        &json!({"basePath": sandbox.url(), "accessToken": TOKEN, "timeoutMs": 2000}),
     ));
     let definitions = Arc::new(definition_ids(&client));
     let calls = calls_per_thread();

@@ -13,6 +13,20 @@ use serde_json::{json, Value};
 
 pub const TOKEN: &str = "test-token";
 
+/// A sandbox that accepts [`TOKEN`], with options adjusted by `tweak`.
+#[cfg(feature = "sandbox")]
+pub fn sandbox_with(
+    tweak: impl FnOnce(&mut genesys_presence::sandbox::SandboxOptions),
+) -> genesys_presence::sandbox::Sandbox {
+    use genesys_presence::sandbox::{Sandbox, SandboxOptions};
+    let mut options = SandboxOptions {
+        static_token: Some(TOKEN.to_owned()),
+        ..SandboxOptions::default()
+    };
+    tweak(&mut options);
+    Sandbox::start(options).expect("sandbox starts")
+}
+
 /// A client handle made through the C ABI, freed on drop.
 pub struct FfiClient(pub *mut gp_client);
 
