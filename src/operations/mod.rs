@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
@@ -98,14 +97,9 @@ pub type Params<'a> = BTreeMap<String, &'a RawValue>;
 
 /// Parses `params_json` into [`Params`]: a JSON object; empty text means `{}`.
 pub fn parse_params(params_json: &str) -> Result<Params<'_>> {
-    parse_object(params_json)
-}
-
-/// Parses a JSON object of parameters, its values as `T`; empty text means `{}`.
-pub fn parse_object<'a, T: Deserialize<'a>>(params_json: &'a str) -> Result<BTreeMap<String, T>> {
     let text = params_json.trim_start();
     if text.is_empty() {
-        return Ok(BTreeMap::new());
+        return Ok(Params::new());
     }
     if params_json.len() > MAX_PARAMS_BYTES {
         return Err(Error::invalid_argument(format!(
