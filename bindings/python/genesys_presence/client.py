@@ -120,6 +120,11 @@ def _encode_json(value: Any, what: str) -> bytes:
     return encoded
 
 
+def _encode_params(params: Mapping[str, Any], what: str) -> bytes:
+    """A ``params_json`` object: a None parameter is one not given."""
+    return _encode_json({name: value for name, value in params.items() if value is not None}, what)
+
+
 def _json_default_or_null(value: Any) -> Any:
     """``_json_default`` for the NaN check: what orjson encodes but json cannot
     (UUIDs, dataclasses) must not stop the search."""
@@ -294,8 +299,7 @@ class PresenceClient(PresenceOperations):
                 stacklevel=3,
             )
         operation = _encode_text(operation_id, "operation_id")
-        given = {name: value for name, value in params.items() if value is not None}
-        params_json = _encode_json(given, f"{operation_id}: params")
+        params_json = _encode_params(params, f"{operation_id}: params")
         return self._native(operation_id, _ffi.call, operation, params_json)
 
     def _native(self, what: str, function: Any, *args: Any) -> Any:
@@ -351,8 +355,7 @@ class PresenceClient(PresenceOperations):
         return self._helper("gp_get_presencedefinitions_all", params)
 
     def _helper(self, name: str, params: Dict[str, Any]) -> Any:
-        given = {key: value for key, value in params.items() if value is not None}
-        return self._native(name, _ffi.call_helper, name, _encode_json(given, f"{name}: params"))
+        return self._native(name, _ffi.call_helper, name, _encode_params(params, f"{name}: params"))
 
 
 def operations() -> List[Dict[str, Any]]:
