@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import warnings
+import weakref
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _ffi
@@ -191,7 +192,7 @@ class PresenceClient(PresenceOperations):
         log_level: Optional[str] = None,
         **unknown: Any,
     ) -> None:
-        # First, so that close() and __del__ work whatever fails below.
+        # First, so that close() works whatever fails below.
         self._handle: Any = None
         self._lock = threading.Lock()
         self._in_flight = 0
@@ -202,6 +203,12 @@ class PresenceClient(PresenceOperations):
         self._label = base_path or environment or "default environment"
         config_text = _encode_json(config_json(config), "config")
         self._handle = _ffi.new_client(config_text)
+        # Frees the handle when the client is collected (no call can be running
+        # then: each holds a reference to the client) or closed, once. Not at
+        # exit: daemon threads may still be in a call, and module globals that
+        # a __del__ would need may already be gone.
+        self._free_handle = weakref.finalize(self, _ffi.free_client, self._handle)
+        self._free_handle.atexit = False
         self._closed = False
         if log_level not in (None, "off"):
             _ffi.route_logs_to_python(self._handle)
@@ -216,9 +223,9 @@ class PresenceClient(PresenceOperations):
             if self._closed:
                 return
             self._closed = True
-            handle = self._take_handle_if_idle()
-        if handle is not None:
-            _ffi.free_client(handle)
+            idle = self._forget_handle_if_idle()
+        if idle:
+            self._free_handle()
 
     @property
     def closed(self) -> bool:
@@ -233,23 +240,17 @@ class PresenceClient(PresenceOperations):
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
 
-    def __del__(self) -> None:
-        # No call can be running: each holds a reference to the client.
-        handle = getattr(self, "_handle", None)
-        if handle is not None:
-            self._handle = None
-            _ffi.free_client(handle)
-
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<PresenceClient {self._label} ({state})>"
 
-    def _take_handle_if_idle(self) -> Any:
-        """With the lock held: the handle to free, if closed and no call is running."""
+    def _forget_handle_if_idle(self) -> bool:
+        """With the lock held: drops the handle and says so, if closed and no
+        call is running; the caller then frees it, after the lock."""
         if self._closed and self._in_flight == 0 and self._handle is not None:
-            handle, self._handle = self._handle, None
-            return handle
-        return None
+            self._handle = None
+            return True
+        return False
 
     def _acquire(self) -> Any:
         with self._lock:
@@ -261,9 +262,9 @@ class PresenceClient(PresenceOperations):
     def _release(self) -> None:
         with self._lock:
             self._in_flight -= 1
-            handle = self._take_handle_if_idle()
-        if handle is not None:
-            _ffi.free_client(handle)
+            idle = self._forget_handle_if_idle()
+        if idle:
+            self._free_handle()
 
     # -- calls ------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import subprocess
 import sys
 import threading
 from typing import Callable, Dict, List, NamedTuple, Optional, Tuple, Union
@@ -17,6 +18,21 @@ if sys.path[0] != PYTHON_DIR:
 import genesys_presence  # noqa: E402
 
 TOKEN = "test-token"
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Runs ``code`` in a new interpreter that imports this source tree's package."""
+    environment = {k: v for k, v in os.environ.items() if k != genesys_presence._ffi.LIBRARY_ENV}
+    environment.update(env)
+    environment["PYTHONPATH"] = PYTHON_DIR
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        cwd=os.path.expanduser("~"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 class Request(NamedTuple):

@@ -18,10 +18,10 @@ import warnings
 
 import pytest
 
-from support import TOKEN
+from support import TOKEN, run_python
 
 import genesys_presence
-from genesys_presence import ClientClosedError, InvalidArgumentError, PresenceClient
+from genesys_presence import ClientClosedError, _ffi, InvalidArgumentError, PresenceClient
 from genesys_presence.client import CONFIG_KEYWORDS, config_json
 
 # --- configuration ---------------------------------------------------------
@@ -191,6 +191,23 @@ def test_garbage_collection_frees_without_errors(server):
     finally:
         sys.unraisablehook = previous
     assert unraisable == []
+
+
+def test_a_client_left_open_at_exit_is_quiet(server):
+    # A script function kept by another module (here warnings) keeps the
+    # script's globals, the client among them, until modules are torn down at
+    # exit: the client's cleanup must not need module globals (it once raised
+    # "'NoneType' object is not callable").
+    server.reply(200, "[]")
+    script = (
+        "import warnings\n"
+        "warnings.showwarning = lambda *args, **kwargs: None\n"
+        "import genesys_presence\n"
+        f"client = genesys_presence.PresenceClient(base_path={server.url!r}, access_token='t')\n"
+        "assert client.get_systempresences() == []\n"
+    )
+    result = run_python(script, **{_ffi.LIBRARY_ENV: _ffi.library_path()})
+    assert (result.returncode, result.stderr) == (0, "")
 
 
 def test_set_access_token(client, server):

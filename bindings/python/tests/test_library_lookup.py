@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
-from support import PYTHON_DIR, REPO_DIR
+from support import PYTHON_DIR, REPO_DIR, run_python
 
 from genesys_presence import _ffi
 
 PACKAGE_DIR = os.path.join(PYTHON_DIR, "genesys_presence")
-
-
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != _ffi.LIBRARY_ENV}
-    environment.update(env)
-    environment["PYTHONPATH"] = PYTHON_DIR
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        env=environment,
-        cwd=os.path.expanduser("~"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_search_order(monkeypatch):
