@@ -16,15 +16,19 @@ Never fails on a ratio: a missed target is printed as MISSED. Exits non-zero
 only when something is broken (a contender errors, dies or hangs).
 
 Environment: BENCH_ROUNDS (default 10), BENCH_PROCESSES (worker processes per
-contender, taking rounds in turn; default 3), BENCH_SCALE (multiplies the calls per
-round; default 1: 200 single-user calls and 60 bulk calls per round and
-contender on one thread, i.e. 2,000 and 600 in all, and twice that on four). Short rounds keep the contenders' turns
-close together in time, so drift hits all alike.
+contender, taking rounds in turn; default 3), BENCH_SCALE (multiplies the least
+calls of a turn; default 1: 200 single-user calls and 60 bulk calls on one thread,
+twice that on four), BENCH_TURN_MS (the least length of a turn; default 100: fast
+contenders make more calls, sized from the warm-up). Short rounds keep the
+contenders' turns close together in time, so drift hits all alike; turns of at
+least 100 ms keep a stall of the machine or the threads' start from weighing
+much in one turn.
 """
 
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import select
@@ -222,20 +226,32 @@ def measurements(scale):
     return plan
 
 
-def warm_up(workers, plan):
+def warm_up(workers, plan, turn_s):
+    """Warms every process up and sizes the turns: {(contender, op, threads):
+    calls}, the plan's calls or, for a faster contender, as many as it makes in
+    `turn_s` at its warm-up pace."""
+    turns = {}
     for op, threads, calls in plan:
-        for processes in workers.values():
+        for key, processes in workers.items():
+            rates = []
             for worker in processes:
-                worker.run(op, threads, max(threads, min(calls // 4, 50)))
+                warm_calls = max(threads, min(calls // 4, 50))
+                worker.run(op, threads, warm_calls)  # connections, caches
+                wall, _, _ = worker.run(op, threads, warm_calls)
+                rates.append(warm_calls / (wall / 1e9))
+            paced = math.ceil(statistics.median(rates) * turn_s)
+            turns[key, op, threads] = calls if op.startswith("bulk10k_") else max(calls, paced)
+    return turns
 
 
-def interleaved(workers, plan, rounds, results, progress):
+def interleaved(workers, plan, turns, rounds, results, progress):
     keys = [key for key, _ in CONTENDERS]
     for round_index in range(rounds):
         order = keys[round_index % len(keys):] + keys[: round_index % len(keys)]
         started = time.monotonic()
-        for op, threads, calls in plan:
+        for op, threads, _ in plan:
             for key in order:
+                calls = turns[key, op, threads]
                 # Each round takes another of the contender's processes: one
                 # process can be several % faster or slower than another of the
                 # same program for the whole of its life, which more rounds of
@@ -289,8 +305,9 @@ def report(results, feet, rounds, plan, context):
     names = dict(CONTENDERS)
     keys = [key for key, _ in CONTENDERS]
     header = ["operation"] + [names[k] for k in keys]
-    single_calls = sum(c for op, t, c in plan if op == "get" and t == 1) * rounds
-    bulk_calls = sum(c for op, t, c in plan if op == "bulk_get" and t == 1) * rounds
+    least = {op: calls for op, threads, calls in plan if threads == 1}
+    timed = {key: sum(len(results.latencies[key, op, threads])
+                      for op, _, _ in OPS for threads in THREADS) for key in keys}
     median = results.median_us
     out = []
     out.append("# genesys-presence benchmark\n")
@@ -302,9 +319,12 @@ def report(results, feet, rounds, plan, context):
     out.append(f"- server: {context['server']}")
     out.append(f"- contenders: {context['versions']}")
     out.append(f"- {rounds} interleaved rounds, taken in turn by {context['processes']} worker "
-               f"processes of each contender: {single_calls:,} single-user calls and "
-               f"{bulk_calls:,} bulk/page calls per contender and operation on one thread, "
-               f"twice that on four; {rounds} runs of each 10,000-user job")
+               f"processes of each contender; a turn is {least['get']:,} single-user or "
+               f"{least['bulk_get']:,} bulk/page calls on one thread (twice that on four) or, "
+               f"for a faster contender, as many as it makes in {context['turn_ms']:g} ms; "
+               f"{rounds} runs of each 10,000-user job")
+    out.append("- calls timed (all five operations, one and four threads): " + ", ".join(
+        f"{names[key]} {timed[key]:,}" for key in keys))
     out.append(f"- placement: one-thread runs on CPU {context['one_thread_cpus']}, away from "
                "nginx (a round trip between two CPUs, as over a network); four threads and "
                "the 10,000-user jobs on any CPU")
@@ -454,6 +474,7 @@ def main():
     parser.add_argument("--server", default="nginx")
     args = parser.parse_args()
     rounds = int(os.environ.get("BENCH_ROUNDS", "10"))
+    turn_ms = float(os.environ.get("BENCH_TURN_MS", "100"))
     processes = max(1, int(os.environ.get("BENCH_PROCESSES", "3")))
     scale = float(os.environ.get("BENCH_SCALE", "1"))
 
@@ -477,6 +498,7 @@ def main():
         "command": args.command,
         "server": args.server,
         "processes": processes,
+        "turn_ms": turn_ms,
         "one_thread_cpus": ", ".join(str(cpu) for cpu in sorted(ONE_THREAD_CPUS)),
     }
     plan = measurements(scale)
@@ -496,9 +518,9 @@ def main():
             for process in each:
                 process.wait_ready()
         progress("warming up")
-        warm_up(workers, plan)
+        turns = warm_up(workers, plan, turn_ms / 1e3)
         results = Results()
-        interleaved(workers, plan, rounds, results, progress)
+        interleaved(workers, plan, turns, rounds, results, progress)
     finally:
         for each in workers.values():
             for process in each:

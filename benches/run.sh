@@ -8,8 +8,9 @@
 # orjson (our wrapper's one dependency).
 # Exits non-zero only when something is broken, never because of a ratio.
 #
-# Environment: BENCH_ROUNDS (10), BENCH_SCALE (1), BENCH_COMMAND (the command
-# recorded in the results; default "make bench").
+# Environment: BENCH_ROUNDS (10), BENCH_PROCESSES (3), BENCH_SCALE (1),
+# BENCH_TURN_MS (100), BENCH_COMMAND (the command recorded in the results;
+# default "make bench"); see benches/README.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
