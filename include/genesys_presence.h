@@ -25,7 +25,8 @@
 /*
  A Presence API client: configuration, connection pool and tokens.
  Opaque; create with `gp_client_new`, free with `gp_client_free`.
- Safe to use from many threads at once.
+ Safe to use from many threads at once. In a child process forked after it
+ was made, it opens connections of its own rather than use the parent's.
  */
 typedef struct gp_client gp_client;
 

@@ -7,13 +7,12 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde::Deserialize;
 use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use ureq::Agent;
 use zeroize::Zeroizing;
 
 use crate::config::{checked_header_value, Config, Credentials};
 use crate::error::{Error, Result};
 use crate::log::{LogLevel, Logger};
-use crate::transport::transport_error;
+use crate::transport::{transport_error, Transport};
 
 /// Renew this long before expiry (or at a tenth of the lifetime, if shorter),
 /// so a call never leaves with a token about to lapse.
@@ -75,7 +74,7 @@ impl Auth {
     }
 
     /// A token valid for at least the renewal margin, fetching one if needed.
-    pub fn token(&self, agent: &Agent, logger: &Logger) -> Result<Zeroizing<String>> {
+    pub fn token(&self, transport: &Transport, logger: &Logger) -> Result<Zeroizing<String>> {
         if let Some(token) = self.usable() {
             return Ok(token);
         }
@@ -98,7 +97,7 @@ impl Auth {
             return Ok(token);
         }
         let token = self
-            .fetch(agent, client_id, client_secret)
+            .fetch(transport, client_id, client_secret)
             .inspect_err(|error| {
                 logger.log(LogLevel::Error, || error.message.clone());
             })?;
@@ -157,20 +156,21 @@ impl Auth {
             .map(|token| token.value.clone())
     }
 
-    fn fetch(&self, agent: &Agent, client_id: &str, client_secret: &str) -> Result<Token> {
+    fn fetch(&self, transport: &Transport, client_id: &str, client_secret: &str) -> Result<Token> {
         let credentials = Zeroizing::new(format!("{client_id}:{client_secret}"));
         let basic = Zeroizing::new(
             base64::engine::general_purpose::STANDARD.encode(credentials.as_bytes()),
         );
         let requested = Instant::now();
-        let mut response = agent
-            .post(&self.token_url)
-            .header(
-                AUTHORIZATION,
-                Zeroizing::new(format!("Basic {}", basic.as_str())).as_str(),
-            )
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .send("grant_type=client_credentials")
+        let authorization = Zeroizing::new(format!("Basic {}", basic.as_str()));
+        let mut response = transport
+            .with_agent(|agent| {
+                agent
+                    .post(&self.token_url)
+                    .header(AUTHORIZATION, authorization.as_str())
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .send("grant_type=client_credentials")
+            })
             .map_err(|error| {
                 Error::auth(format!(
                     "token request to {} failed: {}",

@@ -94,7 +94,7 @@ impl Client {
         let mut attempts = Attempts::new(self.config.retry);
         let mut renewed = false;
         loop {
-            let token = self.auth.token(self.transport.agent(), &self.logger)?;
+            let token = self.auth.token(&self.transport, &self.logger)?;
             let started = Instant::now();
             let timeout = attempts.attempt_timeout(self.config.timeout);
             let outcome = self.transport.send(

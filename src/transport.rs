@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
@@ -33,7 +33,15 @@ pub struct RawResponse {
 /// Sends requests over a keep-alive connection pool shared by all threads.
 #[derive(Debug)]
 pub struct Transport {
+    /// The pool of the process that made the client.
     agent: Agent,
+    /// That process. A child forked from it (Python's multiprocessing, a C
+    /// program's `fork`) inherits the pool's sockets: two processes reading
+    /// one connection would take each other's answers, another user's
+    /// presence among them. A child leaves them alone and pools its own.
+    pid: u32,
+    /// The agent of the forked child this is in, and its pid.
+    forked: Mutex<Option<(u32, Agent)>>,
     /// The agent's own whole-request timeout; other values are set per request.
     timeout: Duration,
     max_response_bytes: u64,
@@ -62,21 +70,37 @@ impl Transport {
             .max_redirects(0)
             .max_redirects_will_error(false)
             .build();
-        let agent = Agent::with_parts(
-            agent_config,
-            DefaultConnector::new(),
-            CachingResolver::default(),
-        );
+        let agent = new_agent(agent_config);
         Ok(Transport {
             agent,
+            pid: std::process::id(),
+            forked: Mutex::new(None),
             timeout: config.timeout,
             max_response_bytes: config.max_response_bytes,
         })
     }
 
-    /// The pooled agent, for requests outside the operation table (tokens).
-    pub fn agent(&self) -> &Agent {
-        &self.agent
+    /// Runs `request` with this process's agent (tokens use it directly).
+    pub fn with_agent<R>(&self, request: impl FnOnce(&Agent) -> R) -> R {
+        let pid = std::process::id(); // ~0.2 µs: a call takes ~100 times that
+        if pid == self.pid {
+            return request(&self.agent);
+        }
+        let agent = {
+            let mut forked = self.forked.lock().unwrap_or_else(PoisonError::into_inner);
+            match &*forked {
+                Some((owner, agent)) if *owner == pid => agent.clone(),
+                // The first request of this child (or of a child's child).
+                // Dropping the inherited pool only closes this process's
+                // copies of the sockets: the parent's stay open.
+                _ => {
+                    let agent = new_agent(self.agent.config().clone());
+                    *forked = Some((pid, agent.clone()));
+                    agent
+                }
+            }
+        };
+        request(&agent)
     }
 
     /// Sends one request with a bearer token and an optional JSON body.
@@ -92,15 +116,20 @@ impl Transport {
         let body = body.unwrap_or_default();
         // A per-request config costs a copy of the agent's: only when it differs.
         let timeout = (timeout != self.timeout).then_some(timeout);
-        let result = match method {
-            Method::Get => prepared(self.agent.get(url), &authorization, timeout).call(),
-            Method::Delete => prepared(self.agent.delete(url), &authorization, timeout).call(),
-            Method::Post => prepared(self.agent.post(url), &authorization, timeout).send(body),
-            Method::Put => prepared(self.agent.put(url), &authorization, timeout).send(body),
-            Method::Patch => prepared(self.agent.patch(url), &authorization, timeout).send(body),
-        };
+        let result = self.with_agent(|agent| match method {
+            Method::Get => prepared(agent.get(url), &authorization, timeout).call(),
+            Method::Delete => prepared(agent.delete(url), &authorization, timeout).call(),
+            Method::Post => prepared(agent.post(url), &authorization, timeout).send(body),
+            Method::Put => prepared(agent.put(url), &authorization, timeout).send(body),
+            Method::Patch => prepared(agent.patch(url), &authorization, timeout).send(body),
+        });
         read_response(result.map_err(transport_error)?, self.max_response_bytes)
     }
+}
+
+/// An agent with an empty pool and the library's connector and resolver.
+fn new_agent(config: ureq::config::Config) -> Agent {
+    Agent::with_parts(config, DefaultConnector::new(), CachingResolver::default())
 }
 
 /// Adds the headers every API request carries, and this attempt's time limit.

@@ -12,7 +12,8 @@ use crate::operations::{self, Operation};
 
 /// A Presence API client: configuration, connection pool and tokens.
 /// Opaque; create with `gp_client_new`, free with `gp_client_free`.
-/// Safe to use from many threads at once.
+/// Safe to use from many threads at once. In a child process forked after it
+/// was made, it opens connections of its own rather than use the parent's.
 #[allow(non_camel_case_types)]
 pub struct gp_client {
     client: Client,

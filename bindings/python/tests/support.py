@@ -42,6 +42,7 @@ class Request(NamedTuple):
     target: str  # the raw request target: path and query, undecoded
     headers: Dict[str, str]  # lower-cased names
     body: bytes
+    client_port: int  # which connection it came on
 
     @property
     def path(self) -> str:
@@ -77,6 +78,7 @@ class CaptureServer:
                     self.path,
                     {name.lower(): value for name, value in self.headers.items()},
                     self.rfile.read(length),
+                    self.client_address[1],
                 )
                 with capture._lock:
                     capture.requests.append(request)

@@ -1,4 +1,5 @@
-"""Calls on one client from many threads run at the same time.
+"""Calls on one client from many threads run at the same time, and a forked
+child does not share the parent's connections.
 
 No timing is measured: the server only answers once four requests are in
 flight together (a ``threading.Barrier``). If the wrapper held the GIL or a
@@ -10,8 +11,13 @@ answer 500, and the calls would fail.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import threading
+import warnings
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from genesys_presence import PresenceClient
 
@@ -58,3 +64,39 @@ def test_many_threads_get_their_own_answers(server):
         with ThreadPoolExecutor(8) as pool:
             assert all(pool.map(work, range(8)))
     assert len(server.requests) == 8 * 25
+
+
+def answer_with_connection(request):
+    """Each answer names the connection (client port) its request came on."""
+    return 200, {}, json.dumps({"userId": request.path.split("/")[4], "port": request.client_port})
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+def test_a_forked_child_pools_its_own_connections(client, server):
+    # A child inherits the parent's pooled keep-alive sockets; were it to send
+    # on one, both processes would read the one stream and could each take the
+    # other's answer (another user's presence). It must open its own.
+    server.responder = answer_with_connection
+    parents = client.get_user_presences_purecloud("parent")["port"]
+    reader, writer = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads
+        pid = os.fork()
+    if pid == 0:  # the child: answer through the pipe, then leave without pytest's teardown
+        status = 1
+        try:
+            answers = [client.get_user_presences_purecloud(f"child{n}") for n in range(2)]
+            os.write(writer, json.dumps(answers).encode())
+            status = 0
+        except BaseException as error:  # noqa: BLE001 - reported by the exit status
+            print(f"child: {error!r}", file=sys.stderr)
+        finally:
+            os._exit(status)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        answers = json.loads(pipe.read() or b"null")
+    assert os.waitpid(pid, 0)[1] == 0
+    assert [answer["userId"] for answer in answers] == ["child0", "child1"]
+    assert answers[0]["port"] != parents
+    assert answers[1]["port"] == answers[0]["port"]  # the child's own pool, reused
+    assert client.get_user_presences_purecloud("parent") == {"userId": "parent", "port": parents}
