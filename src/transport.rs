@@ -90,8 +90,8 @@ impl Transport {
             let mut forked = self.forked.lock().unwrap_or_else(PoisonError::into_inner);
             match &*forked {
                 Some((owner, agent)) if *owner == pid => agent.clone(),
-                // The first request of this child (or of a child's child).
-                // Dropping the inherited pool only closes this process's
+                // This child's first request. In a child's child, this drops
+                // the agent of its parent, which only closes this process's
                 // copies of the sockets: the parent's stay open.
                 _ => {
                     let agent = new_agent(self.agent.config().clone());
