@@ -28,6 +28,7 @@ CONFIG_KEYWORDS = (
     "user_agent",
     "allow_insecure_http",
     "log_level",
+    "max_response_bytes",
 )
 
 #: The keys of the ``retry`` dict.
@@ -159,7 +160,7 @@ class PresenceClient(PresenceOperations):
             retry={"max_retries": 3, "max_retry_time_ms": 60000, "max_retry_after_sec": 180},
             proxy=None, ca_cert_path=None, user_agent=None,
             base_path=None, auth_base_path=None, allow_insecure_http=False,
-            log_level="off",
+            log_level="off", max_response_bytes=33554432,
         )
 
     One client may be used from many threads at once; calls run in parallel
@@ -190,6 +191,7 @@ class PresenceClient(PresenceOperations):
         user_agent: Optional[str] = None,
         allow_insecure_http: Optional[bool] = None,
         log_level: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
         **unknown: Any,
     ) -> None:
         # First, so that close() works whatever fails below.

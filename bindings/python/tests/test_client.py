@@ -21,8 +21,8 @@ import pytest
 from support import TOKEN, run_python
 
 import genesys_presence
-from genesys_presence import ClientClosedError, _ffi, InvalidArgumentError, PresenceClient
-from genesys_presence.client import CONFIG_KEYWORDS, config_json
+from genesys_presence import ClientClosedError, InvalidArgumentError, PresenceClient, _ffi
+from genesys_presence.client import CONFIG_KEYWORDS, RETRY_KEYS, camel_case, config_json
 
 # --- configuration ---------------------------------------------------------
 
@@ -44,6 +44,7 @@ def test_keywords_become_the_librarys_camel_case_keys():
             "user_agent": "ua",
             "allow_insecure_http": True,
             "log_level": "debug",
+            "max_response_bytes": 1024,
         }
     ) == {
         "environment": "mypurecloud.ie",
@@ -60,6 +61,7 @@ def test_keywords_become_the_librarys_camel_case_keys():
         "userAgent": "ua",
         "allowInsecureHttp": True,
         "logLevel": "debug",
+        "maxResponseBytes": 1024,
     }
 
 
@@ -88,12 +90,28 @@ def test_the_library_accepts_every_keyword(server):
         user_agent="presence-tests/1.0",
         allow_insecure_http=False,
         log_level="off",
+        max_response_bytes=1 << 20,
     )
     cafile = ssl.get_default_verify_paths().cafile
     if cafile and os.path.isfile(cafile):
         everything["ca_cert_path"] = cafile
     for credentials in ({"access_token": "t"}, {"client_id": "i", "client_secret": "s"}):
         PresenceClient(**everything, **credentials).close()
+
+
+def test_every_key_of_the_library_is_a_keyword():
+    """The reverse of the test above: the library's refusal of an unknown key
+    lists the keys it knows, and each has its keyword here."""
+
+    def library_keys(config: bytes) -> list:
+        with pytest.raises(InvalidArgumentError) as raised:
+            _ffi.new_client(config)
+        listed = re.search(r"expected one of (.*) at line", str(raised.value))
+        assert listed, raised.value
+        return re.findall(r"`(\w+)`", listed.group(1))
+
+    assert library_keys(b'{"unknownKey": 1}') == [camel_case(name) for name in CONFIG_KEYWORDS]
+    assert library_keys(b'{"retry": {"unknownKey": 1}}') == [camel_case(k) for k in RETRY_KEYS]
 
 
 @pytest.mark.parametrize(
