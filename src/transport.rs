@@ -10,7 +10,11 @@ use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use ureq::http::Uri;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::time::Duration as TimeLeft;
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
+    Transport as SocketTransport,
+};
 use ureq::{Agent, Proxy};
 
 use crate::config::Config;
@@ -129,7 +133,82 @@ impl Transport {
 
 /// An agent with an empty pool and the library's connector and resolver.
 fn new_agent(config: ureq::config::Config) -> Agent {
-    Agent::with_parts(config, DefaultConnector::new(), CachingResolver::default())
+    let connector = DefaultConnector::new().chain(CoarseTimeouts);
+    Agent::with_parts(config, connector, CachingResolver::default())
+}
+
+/// How finely socket time limits are set.
+const TIMEOUT_GRAIN: Duration = Duration::from_millis(1);
+
+/// ureq hands each socket read and write the time left of the request, a
+/// value that differs every time, so it sets the socket's timeout before each:
+/// three `setsockopt` calls in a single-user call, more for a bulk answer.
+/// Rounded up to whole milliseconds the value repeats (a call on a pooled
+/// connection begins within a millisecond of its full budget), and ureq skips
+/// the syscall. A timeout may fire up to a millisecond late.
+#[derive(Debug)]
+struct CoarseTimeouts;
+
+impl Connector<Box<dyn SocketTransport>> for CoarseTimeouts {
+    type Out = CoarseTimeoutTransport;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<Box<dyn SocketTransport>>,
+    ) -> std::result::Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(CoarseTimeoutTransport))
+    }
+}
+
+/// ureq's TCP (or TLS) transport, given time limits rounded up to `TIMEOUT_GRAIN`.
+#[derive(Debug)]
+struct CoarseTimeoutTransport(Box<dyn SocketTransport>);
+
+impl SocketTransport for CoarseTimeoutTransport {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(
+        &mut self,
+        amount: usize,
+        timeout: NextTimeout,
+    ) -> std::result::Result<(), ureq::Error> {
+        self.0.transmit_output(amount, rounded_up(timeout))
+    }
+
+    fn maybe_await_input(
+        &mut self,
+        timeout: NextTimeout,
+    ) -> std::result::Result<bool, ureq::Error> {
+        self.0.maybe_await_input(rounded_up(timeout))
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        self.0.await_input(rounded_up(timeout))
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
+    }
+}
+
+/// `timeout` with its time left rounded up to a whole `TIMEOUT_GRAIN`. Zero
+/// stays zero: ureq reports a spent budget as a timeout without waiting.
+fn rounded_up(mut timeout: NextTimeout) -> NextTimeout {
+    if let TimeLeft::Exact(left) = timeout.after {
+        let grain = TIMEOUT_GRAIN.as_nanos();
+        let short_by = (grain - left.as_nanos() % grain) % grain;
+        // Saturating: `timeoutMs` may be as large as u64::MAX.
+        let rounded = left.saturating_add(Duration::from_nanos(short_by as u64));
+        timeout.after = TimeLeft::Exact(rounded);
+    }
+    timeout
 }
 
 /// Adds the headers every API request carries, and this attempt's time limit.
@@ -296,5 +375,42 @@ pub(crate) fn transport_error(error: ureq::Error) -> Error {
         }
         ureq::Error::ConnectionFailed => Error::transport("connection failed"),
         other => Error::transport(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rounded(left: TimeLeft) -> TimeLeft {
+        let timeout = NextTimeout {
+            after: left,
+            ..NextTimeout::default()
+        };
+        rounded_up(timeout).after
+    }
+
+    fn exact(nanos: u64) -> TimeLeft {
+        TimeLeft::Exact(Duration::from_nanos(nanos))
+    }
+
+    #[test]
+    fn socket_time_limits_round_up_to_whole_milliseconds() {
+        let full = Duration::from_secs(30);
+        // What a call's reads and writes see: the same value, so no syscall.
+        assert_eq!(rounded(TimeLeft::Exact(full)), TimeLeft::Exact(full));
+        assert_eq!(
+            rounded(TimeLeft::Exact(full - Duration::from_micros(80))),
+            TimeLeft::Exact(full)
+        );
+        assert_eq!(rounded(exact(1)), exact(1_000_000));
+        assert_eq!(rounded(exact(1_000_001)), exact(2_000_000));
+        // Spent stays spent, none stays none, and the largest budget stays put.
+        assert_eq!(rounded(exact(0)), exact(0));
+        assert_eq!(rounded(TimeLeft::NotHappening), TimeLeft::NotHappening);
+        assert_eq!(
+            rounded(TimeLeft::Exact(Duration::MAX)),
+            TimeLeft::Exact(Duration::MAX)
+        );
     }
 }
