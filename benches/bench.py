@@ -16,7 +16,7 @@ Never fails on a ratio: a missed target is printed as MISSED. Exits non-zero
 only when something is broken (a contender errors, dies or hangs).
 
 Environment: BENCH_ROUNDS (default 10), BENCH_PROCESSES (worker processes per
-contender, taking rounds in turn; default 3), BENCH_SCALE (multiplies the least
+contender, taking rounds in turn; default: as many as rounds), BENCH_SCALE (multiplies the least
 calls of a turn; default 1: 200 single-user calls and 60 bulk calls on one thread,
 twice that on four), BENCH_TURN_MS (the least length of a turn; default 100: fast
 contenders make more calls, sized from the warm-up). Short rounds keep the
@@ -478,7 +478,9 @@ def main():
     args = parser.parse_args()
     rounds = int(os.environ.get("BENCH_ROUNDS", "10"))
     turn_ms = float(os.environ.get("BENCH_TURN_MS", "100"))
-    processes = max(1, int(os.environ.get("BENCH_PROCESSES", "3")))
+    # One process per round: a process's lifelong luck (benches/README.md)
+    # then weighs as one round's drift does.
+    processes = max(1, int(os.environ.get("BENCH_PROCESSES", str(rounds))))
     scale = float(os.environ.get("BENCH_SCALE", "1"))
 
     def progress(message):
