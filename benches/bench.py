@@ -16,8 +16,8 @@ Never fails on a ratio: a missed target is printed as MISSED. Exits non-zero
 only when something is broken (a contender errors, dies or hangs).
 
 Environment: BENCH_ROUNDS (default 10), BENCH_PROCESSES (worker processes per
-contender, taking rounds in turn; default: as many as rounds), BENCH_SCALE (multiplies the least
-calls of a turn; default 1: 200 single-user calls and 60 bulk calls on one thread,
+contender, taking rounds in turn; default: one per round), BENCH_SCALE (multiplies
+the least calls of a turn; default 1: 200 single-user calls and 60 bulk calls on one thread,
 twice that on four), BENCH_TURN_MS (the least length of a turn; default 100: fast
 contenders make more calls, sized from the warm-up). Short rounds keep the
 contenders' turns close together in time, so drift hits all alike; turns of at
