@@ -90,7 +90,7 @@ impl Client {
     /// config's `retry` allows) and checks the response.
     pub(crate) fn execute(&self, operation: &Operation, params: &Params) -> Result<String> {
         let request = operation.prepare(params)?;
-        let url = format!("{}{}", self.config.base_url, request.path_and_query);
+        let url = [self.config.base_url.as_str(), &request.path_and_query].concat();
         let mut attempts = Attempts::new(self.config.retry);
         let mut renewed = false;
         loop {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -116,7 +116,7 @@ impl Transport {
         body: Option<&[u8]>,
         timeout: Duration,
     ) -> Result<RawResponse> {
-        let authorization = zeroize::Zeroizing::new(format!("Bearer {bearer}"));
+        let authorization = zeroize::Zeroizing::new(["Bearer ", bearer].concat());
         let body = body.unwrap_or_default();
         // A per-request config costs a copy of the agent's: only when it differs.
         let timeout = (timeout != self.timeout).then_some(timeout);
@@ -249,14 +249,14 @@ impl Resolver for CachingResolver {
         let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
             return self.lookup.resolve(uri, config, timeout);
         };
-        let Some(key) = DefaultResolver::host_and_port(scheme, authority) else {
-            return self.lookup.resolve(uri, config, timeout);
-        };
-        if let Ok(address) = key.parse::<SocketAddr>() {
+        if let Some(address) = ip_literal(scheme.as_str(), authority) {
             let mut addresses = self.empty();
             addresses.push(address);
             return Ok(addresses);
         }
+        let Some(key) = DefaultResolver::host_and_port(scheme, authority) else {
+            return self.lookup.resolve(uri, config, timeout);
+        };
         let cached = self
             .cache
             .lock()
@@ -274,6 +274,23 @@ impl Resolver for CachingResolver {
             .insert(key, (addresses.clone(), Instant::now()));
         Ok(addresses)
     }
+}
+
+/// The address of an authority whose host is an IP literal (`127.0.0.1`,
+/// `[::1]`), with its port or the scheme's: read straight from the URL.
+fn ip_literal(scheme: &str, authority: &ureq::http::uri::Authority) -> Option<SocketAddr> {
+    let host = authority.host();
+    let host = host
+        .strip_prefix('[')
+        .and_then(|host| host.strip_suffix(']'))
+        .unwrap_or(host);
+    let ip = host.parse::<IpAddr>().ok()?;
+    let port = authority.port_u16().or(match scheme {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    })?;
+    Some(SocketAddr::new(ip, port))
 }
 
 /// The largest `caCertPath` file read.
@@ -412,5 +429,24 @@ mod tests {
             rounded(TimeLeft::Exact(Duration::MAX)),
             TimeLeft::Exact(Duration::MAX)
         );
+    }
+
+    fn literal(url: &str) -> Option<String> {
+        let uri: ureq::http::Uri = url.parse().unwrap();
+        ip_literal(uri.scheme_str().unwrap(), uri.authority().unwrap()).map(|a| a.to_string())
+    }
+
+    #[test]
+    fn ip_literals_are_read_from_the_url_and_names_are_left_to_the_resolver() {
+        assert_eq!(
+            literal("http://127.0.0.1:8080/x").as_deref(),
+            Some("127.0.0.1:8080")
+        );
+        assert_eq!(literal("http://10.0.0.1").as_deref(), Some("10.0.0.1:80"));
+        assert_eq!(literal("https://[::1]/").as_deref(), Some("[::1]:443"));
+        assert_eq!(literal("http://[::1]:9/").as_deref(), Some("[::1]:9"));
+        assert_eq!(literal("http://localhost:8080/"), None);
+        assert_eq!(literal("https://api.mypurecloud.com/"), None);
+        assert_eq!(literal("ftp://127.0.0.1/"), None, "no port known");
     }
 }
