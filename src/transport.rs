@@ -133,41 +133,69 @@ impl Transport {
 
 /// An agent with an empty pool and the library's connector and resolver.
 fn new_agent(config: ureq::config::Config) -> Agent {
-    let connector = DefaultConnector::new().chain(CoarseTimeouts);
+    let connector = DefaultConnector::new().chain(FewerSyscalls);
     Agent::with_parts(config, connector, CachingResolver::default())
 }
 
 /// How finely socket time limits are set.
 const TIMEOUT_GRAIN: Duration = Duration::from_millis(1);
 
-/// ureq hands each socket read and write the time left of the request, a
-/// value that differs every time, so it sets the socket's timeout before each:
-/// three `setsockopt` calls in a single-user call, more for a bulk answer.
-/// Rounded up to whole milliseconds the value repeats (a call on a pooled
-/// connection begins within a millisecond of its full budget), and ureq skips
-/// the syscall. A timeout may fire up to a millisecond late.
+/// Wraps each new connection in a [`FewerSyscallsTransport`].
 #[derive(Debug)]
-struct CoarseTimeouts;
+struct FewerSyscalls;
 
-impl Connector<Box<dyn SocketTransport>> for CoarseTimeouts {
-    type Out = CoarseTimeoutTransport;
+impl Connector<Box<dyn SocketTransport>> for FewerSyscalls {
+    type Out = FewerSyscallsTransport;
 
     fn connect(
         &self,
         _: &ConnectionDetails,
         chained: Option<Box<dyn SocketTransport>>,
     ) -> std::result::Result<Option<Self::Out>, ureq::Error> {
-        Ok(chained.map(CoarseTimeoutTransport))
+        Ok(chained.map(|inner| FewerSyscallsTransport {
+            inner,
+            held: Vec::new(),
+            head_next: true,
+        }))
     }
 }
 
-/// ureq's TCP (or TLS) transport, given time limits rounded up to `TIMEOUT_GRAIN`.
+/// ureq's TCP (or TLS) transport, spared some syscalls.
+///
+/// - ureq hands each socket read and write the time left of the request, a
+///   value that differs every time, so it sets the socket's timeout before
+///   each: three `setsockopt` calls in a single-user call, more for a bulk
+///   answer. Rounded up to `TIMEOUT_GRAIN` the value repeats (a call on a
+///   pooled connection begins within a millisecond of its full budget), and
+///   ureq skips the syscall. A timeout may fire up to a millisecond late.
+/// - ureq sends a request's head and its body in two writes: two packets, and
+///   a server woken for each. The head is held back instead and goes out with
+///   the body, or before the first read when there is no body.
 #[derive(Debug)]
-struct CoarseTimeoutTransport(Box<dyn SocketTransport>);
+struct FewerSyscallsTransport {
+    inner: Box<dyn SocketTransport>,
+    /// Output written by ureq but not yet sent (a request's head).
+    held: Vec<u8>,
+    /// Whether the next write begins a request: none since the last read.
+    head_next: bool,
+}
 
-impl SocketTransport for CoarseTimeoutTransport {
+impl FewerSyscallsTransport {
+    /// Sends what is held, if anything.
+    fn send_held(&mut self, timeout: NextTimeout) -> std::result::Result<(), ureq::Error> {
+        if self.held.is_empty() {
+            return Ok(());
+        }
+        let held = self.held.len();
+        self.inner.buffers().output()[..held].copy_from_slice(&self.held);
+        self.held.clear();
+        self.inner.transmit_output(held, rounded_up(timeout))
+    }
+}
+
+impl SocketTransport for FewerSyscallsTransport {
     fn buffers(&mut self) -> &mut dyn Buffers {
-        self.0.buffers()
+        self.inner.buffers()
     }
 
     fn transmit_output(
@@ -175,26 +203,53 @@ impl SocketTransport for CoarseTimeoutTransport {
         amount: usize,
         timeout: NextTimeout,
     ) -> std::result::Result<(), ureq::Error> {
-        self.0.transmit_output(amount, rounded_up(timeout))
+        let output = self.inner.buffers().output();
+        if std::mem::take(&mut self.head_next) {
+            // Kept until the body or the first read.
+            self.held.extend_from_slice(&output[..amount]);
+            return Ok(());
+        }
+        let held = self.held.len();
+        if held == 0 {
+            return self.inner.transmit_output(amount, rounded_up(timeout));
+        }
+        if held + amount > output.len() {
+            // No room for both in the output buffer: one after the other.
+            let next = output[..amount].to_vec();
+            self.send_held(timeout)?;
+            self.inner.buffers().output()[..amount].copy_from_slice(&next);
+            return self.inner.transmit_output(amount, rounded_up(timeout));
+        }
+        output.copy_within(..amount, held);
+        output[..held].copy_from_slice(&self.held);
+        self.held.clear();
+        self.inner
+            .transmit_output(held + amount, rounded_up(timeout))
     }
 
     fn maybe_await_input(
         &mut self,
         timeout: NextTimeout,
     ) -> std::result::Result<bool, ureq::Error> {
-        self.0.maybe_await_input(rounded_up(timeout))
+        self.send_held(timeout)?;
+        let result = self.inner.maybe_await_input(rounded_up(timeout));
+        self.head_next = true;
+        result
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
-        self.0.await_input(rounded_up(timeout))
+        self.send_held(timeout)?;
+        let result = self.inner.await_input(rounded_up(timeout));
+        self.head_next = true;
+        result
     }
 
     fn is_open(&mut self) -> bool {
-        self.0.is_open()
+        self.inner.is_open()
     }
 
     fn is_tls(&self) -> bool {
-        self.0.is_tls()
+        self.inner.is_tls()
     }
 }
 

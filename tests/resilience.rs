@@ -325,6 +325,23 @@ fn a_dropped_connection_is_a_transport_error_and_retried_when_idempotent() {
     );
 }
 
+#[test]
+fn bodies_around_the_size_of_the_output_buffer_arrive_whole() {
+    // The library sends a request's head with its body in one write when both
+    // fit ureq's 128 KiB output buffer, and one after the other when not.
+    let server = ScriptedServer::start(|_| Reply::json(200, r#"{"id":"s"}"#));
+    let client = client_of(json!({"basePath": server.url, "accessToken": "t"}));
+    let sizes = [0, 1, 130_000, 131_000, 131_072, 300_000];
+    for size in sizes {
+        let body = json!({"name": "x".repeat(size)}).to_string();
+        let params = format!(r#"{{"body": {body}}}"#);
+        client.call_json("postPresenceSources", &params).unwrap();
+        let received = server.received().pop().unwrap();
+        assert_eq!(received.body_text(), body, "a body of {size} bytes");
+    }
+    assert_eq!(server.received().len(), sizes.len());
+}
+
 /// An HTTP CONNECT proxy that requires `user:pass` and tunnels to the target.
 fn connect_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
