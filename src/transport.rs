@@ -156,6 +156,7 @@ impl Connector<Box<dyn SocketTransport>> for FewerSyscalls {
             inner,
             held: Vec::new(),
             head_next: true,
+            just_read: false,
         }))
     }
 }
@@ -171,6 +172,11 @@ impl Connector<Box<dyn SocketTransport>> for FewerSyscalls {
 /// - ureq sends a request's head and its body in two writes: two packets, and
 ///   a server woken for each. The head is held back instead and goes out with
 ///   the body, or before the first read when there is no body.
+/// - ureq probes a connection (three syscalls) both when it returns to the
+///   pool and when it is taken for the next request. The first probe comes
+///   right after the answer was read, and the second repeats it just before
+///   the connection is used: only the second is made. Bytes the server sent
+///   after its answer, or a close, are still found before anything is sent.
 #[derive(Debug)]
 struct FewerSyscallsTransport {
     inner: Box<dyn SocketTransport>,
@@ -178,6 +184,9 @@ struct FewerSyscallsTransport {
     held: Vec<u8>,
     /// Whether the next write begins a request: none since the last read.
     head_next: bool,
+    /// Whether the last thing done was a read: a probe now is the one made
+    /// as the connection goes back to the pool.
+    just_read: bool,
 }
 
 impl FewerSyscallsTransport {
@@ -203,6 +212,7 @@ impl SocketTransport for FewerSyscallsTransport {
         amount: usize,
         timeout: NextTimeout,
     ) -> std::result::Result<(), ureq::Error> {
+        self.just_read = false;
         let output = self.inner.buffers().output();
         if std::mem::take(&mut self.head_next) {
             // Kept until the body or the first read.
@@ -234,6 +244,7 @@ impl SocketTransport for FewerSyscallsTransport {
         self.send_held(timeout)?;
         let result = self.inner.maybe_await_input(rounded_up(timeout));
         self.head_next = true;
+        self.just_read = result.is_ok();
         result
     }
 
@@ -241,11 +252,14 @@ impl SocketTransport for FewerSyscallsTransport {
         self.send_held(timeout)?;
         let result = self.inner.await_input(rounded_up(timeout));
         self.head_next = true;
+        self.just_read = result.is_ok();
         result
     }
 
     fn is_open(&mut self) -> bool {
-        self.inner.is_open()
+        // ureq's pool probes every connection it hands out, so the probe made
+        // as one comes back can be left to that.
+        std::mem::take(&mut self.just_read) || self.inner.is_open()
     }
 
     fn is_tls(&self) -> bool {

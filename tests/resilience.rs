@@ -325,6 +325,50 @@ fn a_dropped_connection_is_a_transport_error_and_retried_when_idempotent() {
     );
 }
 
+/// A whole HTTP/1.1 answer with a JSON body, as raw bytes.
+fn answer(body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+// The library skips one of ureq's two probes of a pooled connection (see
+// transport.rs): these hold with the one left, and fail without either.
+
+#[test]
+fn a_connection_the_server_closed_after_answering_is_not_reused() {
+    let server = ScriptedServer::sequence(vec![
+        Reply::Raw(answer(r#"{"id":"first"}"#)),
+        Reply::json(200, r#"{"id":"second"}"#),
+    ]);
+    let client =
+        client_of(json!({"basePath": server.url, "accessToken": "t", "retry": {"maxRetries": 0}}));
+    assert_eq!(get_settings(&client).unwrap()["id"], "first");
+    thread::sleep(Duration::from_millis(100));
+    // Never retried: only a fresh connection gets this answer.
+    assert_eq!(get_settings(&client).unwrap()["id"], "second");
+}
+
+#[test]
+fn bytes_sent_after_an_answer_are_never_taken_for_the_next_answer() {
+    let server = ScriptedServer::sequence(vec![
+        Reply::Late {
+            now: answer(r#"{"id":"first"}"#),
+            later: answer(r#"{"id":"smuggled"}"#),
+            after: Duration::from_millis(50),
+        },
+        Reply::json(200, r#"{"id":"second"}"#),
+    ]);
+    let client =
+        client_of(json!({"basePath": server.url, "accessToken": "t", "retry": {"maxRetries": 0}}));
+    assert_eq!(get_settings(&client).unwrap()["id"], "first");
+    thread::sleep(Duration::from_millis(200));
+    assert_eq!(get_settings(&client).unwrap()["id"], "second");
+    assert_eq!(server.received().len(), 2);
+}
+
 #[test]
 fn bodies_around_the_size_of_the_output_buffer_arrive_whole() {
     // The library sends a request's head with its body in one write when both

@@ -49,6 +49,13 @@ pub enum Reply {
     HangUp,
     /// Writes these bytes as they are, then closes.
     Raw(Vec<u8>),
+    /// Writes `now`, then `later` after `after`, and goes on serving the
+    /// connection: bytes a server sends beyond its answer.
+    Late {
+        now: Vec<u8>,
+        later: Vec<u8>,
+        after: Duration,
+    },
     /// Writes these bytes one at a time, `every` apart, then closes.
     Trickle { bytes: Vec<u8>, every: Duration },
     /// Writes these bytes, then resets the connection (RST, not FIN).
@@ -181,6 +188,15 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>) {
             Reply::Raw(bytes) => {
                 let _ = writer.write_all(&bytes);
                 return;
+            }
+            Reply::Late { now, later, after } => {
+                let written = writer.write_all(&now).and_then(|()| {
+                    thread::sleep(after);
+                    writer.write_all(&later)
+                });
+                if written.is_err() {
+                    return;
+                }
             }
             Reply::Trickle { bytes, every } => {
                 for byte in bytes {
