@@ -9,8 +9,8 @@
 # Exits non-zero only when something is broken, never because of a ratio.
 #
 # Environment: BENCH_ROUNDS (10), BENCH_PROCESSES (one per round), BENCH_SCALE (1),
-# BENCH_TURN_MS (100), BENCH_COMMAND (the command recorded in the results;
-# default "make bench"); see benches/README.md.
+# BENCH_TURN_MS (100), BENCH_PAIRS (500), BENCH_COMMAND (the command recorded in
+# the results; default "make bench"); see benches/README.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
