@@ -337,36 +337,39 @@ fn answer(body: &str) -> Vec<u8> {
 // The library skips one of ureq's two probes of a pooled connection (see
 // transport.rs): these hold with the one left, and fail without either.
 
-#[test]
-fn a_connection_the_server_closed_after_answering_is_not_reused() {
-    let server = ScriptedServer::sequence(vec![
-        Reply::Raw(answer(r#"{"id":"first"}"#)),
-        Reply::json(200, r#"{"id":"second"}"#),
-    ]);
+/// Two calls on one client, `pause` apart, never retried: `first` answers the
+/// first (whose answer must be `{"id":"first"}`); returns the second's `id`.
+fn second_answer_after(first: Reply, pause: Duration) -> Value {
+    let server = ScriptedServer::sequence(vec![first, Reply::json(200, r#"{"id":"second"}"#)]);
     let client =
         client_of(json!({"basePath": server.url, "accessToken": "t", "retry": {"maxRetries": 0}}));
     assert_eq!(get_settings(&client).unwrap()["id"], "first");
-    thread::sleep(Duration::from_millis(100));
-    // Never retried: only a fresh connection gets this answer.
-    assert_eq!(get_settings(&client).unwrap()["id"], "second");
+    thread::sleep(pause);
+    let second = get_settings(&client).unwrap()["id"].clone();
+    assert_eq!(server.received().len(), 2);
+    second
+}
+
+#[test]
+fn a_connection_the_server_closed_after_answering_is_not_reused() {
+    let closes = Reply::Raw(answer(r#"{"id":"first"}"#));
+    assert_eq!(
+        second_answer_after(closes, Duration::from_millis(100)),
+        "second"
+    );
 }
 
 #[test]
 fn bytes_sent_after_an_answer_are_never_taken_for_the_next_answer() {
-    let server = ScriptedServer::sequence(vec![
-        Reply::Late {
-            now: answer(r#"{"id":"first"}"#),
-            later: answer(r#"{"id":"smuggled"}"#),
-            after: Duration::from_millis(50),
-        },
-        Reply::json(200, r#"{"id":"second"}"#),
-    ]);
-    let client =
-        client_of(json!({"basePath": server.url, "accessToken": "t", "retry": {"maxRetries": 0}}));
-    assert_eq!(get_settings(&client).unwrap()["id"], "first");
-    thread::sleep(Duration::from_millis(200));
-    assert_eq!(get_settings(&client).unwrap()["id"], "second");
-    assert_eq!(server.received().len(), 2);
+    let smuggles = Reply::Late {
+        now: answer(r#"{"id":"first"}"#),
+        later: answer(r#"{"id":"smuggled"}"#),
+        after: Duration::from_millis(50),
+    };
+    assert_eq!(
+        second_answer_after(smuggles, Duration::from_millis(200)),
+        "second"
+    );
 }
 
 #[test]
