@@ -22,7 +22,7 @@ twice that on four), BENCH_TURN_MS (the least length of a turn; default 100: fas
 contenders make more calls, sized from the warm-up). Short rounds keep the
 contenders' turns close together in time, so drift hits all alike; turns of at
 least 100 ms keep a stall of the machine or the threads' start from weighing
-much in one turn. BENCH_PAIRS (default 500): batches of the paired measure below.
+much in one turn. BENCH_PAIRS (default 500): turns of the paired measure below.
 
 After the rounds, C ABI ÷ floor on single-user calls is measured a second way,
 paired: the C ABI and the floor take turns of PAIRED_BATCH calls, one right
@@ -281,7 +281,7 @@ def interleaved(workers, plan, turns, rounds, results, progress):
 
 
 def paired(workers, pairs, results):
-    """C ABI and floor in alternating batches: results under (key, op, "paired")."""
+    """C ABI and floor in alternating turns: results under (key, op, "paired")."""
     for op in PAIRED_OPS:
         for index in range(pairs):
             # Which goes first alternates: the first batch after the other
