@@ -200,6 +200,23 @@ impl FewerSyscallsTransport {
         self.held.clear();
         self.inner.transmit_output(held, rounded_up(timeout))
     }
+
+    /// Sends what is held, then runs `read` on the inner transport, and notes
+    /// that a read happened (the next write begins a request).
+    fn read(
+        &mut self,
+        timeout: NextTimeout,
+        read: impl FnOnce(
+            &mut dyn SocketTransport,
+            NextTimeout,
+        ) -> std::result::Result<bool, ureq::Error>,
+    ) -> std::result::Result<bool, ureq::Error> {
+        self.send_held(timeout)?;
+        let result = read(&mut *self.inner, rounded_up(timeout));
+        self.head_next = true;
+        self.just_read = result.is_ok();
+        result
+    }
 }
 
 impl SocketTransport for FewerSyscallsTransport {
@@ -241,19 +258,11 @@ impl SocketTransport for FewerSyscallsTransport {
         &mut self,
         timeout: NextTimeout,
     ) -> std::result::Result<bool, ureq::Error> {
-        self.send_held(timeout)?;
-        let result = self.inner.maybe_await_input(rounded_up(timeout));
-        self.head_next = true;
-        self.just_read = result.is_ok();
-        result
+        self.read(timeout, |inner, timeout| inner.maybe_await_input(timeout))
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
-        self.send_held(timeout)?;
-        let result = self.inner.await_input(rounded_up(timeout));
-        self.head_next = true;
-        self.just_read = result.is_ok();
-        result
+        self.read(timeout, |inner, timeout| inner.await_input(timeout))
     }
 
     fn is_open(&mut self) -> bool {
