@@ -44,6 +44,7 @@ import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 CONTENDERS = [
@@ -76,10 +77,20 @@ SCALE_CONCURRENCY = 8
 PAIRED_OPS = ("get", "patch")
 PAIRED_BATCH = 20  # calls: a few ms, so that both sides of a pair see the same machine
 REPLY_TIMEOUT_S = 300
+# A worker between runs only waits for its next command: more CPU than this over
+# a run is background work of its own (see the note on HOME in main).
+BACKGROUND_LIMIT_S = 1.0
 
 
 class Broken(Exception):
     """Something that is not a measurement went wrong: exit non-zero."""
+
+
+def process_cpu_ns(pid):
+    """CPU time a process has used so far (all its threads, user + system)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as file:
+        fields = file.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1e9 / os.sysconf("SC_CLK_TCK")
 
 
 class Worker:
@@ -91,11 +102,20 @@ class Worker:
         self.process = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, bufsize=1
         )
+        self.cpu_at_ready_ns = 0
+        self.cpu_in_runs_ns = 0
 
     def wait_ready(self):
         line = self._read(120)
         if line != "ready":
             raise Broken(f"{self.key}: did not start ({line!r}); command: {shlex.join(self.argv)}")
+        self.cpu_at_ready_ns = process_cpu_ns(self.process.pid)
+
+    def cpu_between_runs_ns(self):
+        """CPU the process used since it was ready outside the runs it timed:
+        background work of its own, which competes with every contender's turns."""
+        used = process_cpu_ns(self.process.pid) - self.cpu_at_ready_ns - self.cpu_in_runs_ns
+        return max(0, used)  # /proc counts in ticks (10 ms), the runs in ns
 
     def _read(self, timeout):
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
@@ -121,6 +141,7 @@ class Worker:
         if not words or words[0] != "ok":
             raise Broken(f"{self.key}: {op} on {threads} thread(s): {line[:600]}")
         numbers = [int(word) for word in words[1:]]
+        self.cpu_in_runs_ns += numbers[1]
         return numbers[0], numbers[1], numbers[2:]
 
     def close(self):
@@ -293,13 +314,13 @@ def paired(workers, pairs, results):
                 results.add((key, op, "paired"), wall, cpu, latencies)
 
 
-def footprints(args, env_ours, runs):
+def footprints(args, env_python, env_ours, runs):
     """Median import time, first-call time and peak RSS over fresh processes."""
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "footprint.py")
     measured = {}
     commands = {
-        "python-baseline": ([args.python, script, "python", args.base, args.ids], None),
-        "official": ([args.python, script, "official", args.base, args.ids], None),
+        "python-baseline": ([args.python, script, "python", args.base, args.ids], env_python),
+        "official": ([args.python, script, "official", args.base, args.ids], env_python),
         "python": ([args.python, script, "ours", args.base, args.ids], env_ours),
         "abi": ([args.abi, args.base, args.ids, "--once"], None),
         "floor": ([args.floor, args.base, args.ids, "--once"], None),
@@ -351,6 +372,10 @@ def report(results, feet, rounds, plan, context):
                f"{rounds} runs of each 10,000-user job")
     out.append("- calls timed (all five operations, one and four threads): " + ", ".join(
         f"{names[key]} {timed[key]:,}" for key in keys))
+    between = context["between_runs_s"]
+    out.append("- CPU the worker processes used outside their runs, after start-up (background "
+               "work, which competes with every contender's turns): " + ", ".join(
+                   f"{names[key]} {sum(between[key]):.1f} s" for key in keys))
     out.append(f"- placement: one-thread runs on CPU {context['one_thread_cpus']}, away from "
                "nginx (a round trip between two CPUs, as over a network); four threads and "
                "the 10,000-user jobs on any CPU")
@@ -494,6 +519,12 @@ def report(results, feet, rounds, plan, context):
                "(medians of this run; a loaded machine moves them: see the load average).")
     # Only the load before the run tells of other work: the run's own four-thread
     # turns keep two cores busy, so the load after is ~2 whatever else ran.
+    for key in keys:
+        busiest = max(between[key])
+        if busiest > BACKGROUND_LIMIT_S:
+            out.append(f"\n**Note:** a {names[key]} process used {busiest:.1f} s of CPU outside "
+                       "its runs: background work that competed with every contender's turns "
+                       "and may have moved every ratio.")
     busy = float(context["load_before"].split("/")[0])
     if busy > (os.cpu_count() or 1):
         out.append(f"\n**Note:** the load average before the run ({busy:.1f}) shows other "
@@ -527,7 +558,16 @@ def main():
 
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(here)
-    env_ours = dict(os.environ)
+    # The Python processes get an empty home. The official SDK watches the
+    # directory of its config file (~/.genesyscloudpython), or the nearest parent
+    # that exists, recursively, from a thread it starts at import. Depending on a
+    # race in that start, the watcher either never runs or crawls that directory
+    # without end: here ~ is /root, with Rust toolchains (270,000 entries), and
+    # 3 of 10 official processes burned a CPU each for the whole run, slowing every
+    # contender. On an empty home the watcher, if it runs, has nothing to crawl.
+    home = tempfile.TemporaryDirectory(prefix="presence-bench-home.")
+    env_python = dict(os.environ, HOME=home.name)
+    env_ours = dict(env_python)
     env_ours["PYTHONPATH"] = os.path.join(repo, "bindings", "python")
     # GENESYS_PRESENCE_LIB, if set, points the Python contender at another build
     # (to A/B a library change); by default, the one run.sh just built.
@@ -551,7 +591,7 @@ def main():
     try:
         progress(f"starting the contenders, {processes} processes each")
         commands = {
-            "official": ([args.python, worker, "official", args.base, args.ids], None),
+            "official": ([args.python, worker, "official", args.base, args.ids], env_python),
             "python": ([args.python, worker, "ours", args.base, args.ids], env_ours),
             "abi": ([args.abi, args.base, args.ids], None),
             "floor": ([args.floor, args.base, args.ids], None),
@@ -568,12 +608,16 @@ def main():
         interleaved(workers, plan, turns, rounds, results, progress)
         progress(f"C ABI and floor, paired: {pairs} turns each of {PAIRED_BATCH} calls")
         paired(workers, pairs, results)
+        context["between_runs_s"] = {
+            key: [process.cpu_between_runs_ns() / 1e9 for process in each]
+            for key, each in workers.items()}
     finally:
         for each in workers.values():
             for process in each:
                 process.close()
     progress("import time and peak RSS, fresh processes")
-    feet = footprints(args, env_ours, runs=5)
+    feet = footprints(args, env_python, env_ours, runs=5)
+    home.cleanup()
     context["load_after"] = load_average()
     versions = subprocess.run(
         [args.python, "-c",
