@@ -517,14 +517,14 @@ def report(results, feet, rounds, plan, context):
     out.append(table(["target", "measured", ""], rows))
     out.append(f"\n{counted - missed} of {counted} targets met "
                "(medians of this run; a loaded machine moves them: see the load average).")
-    # Only the load before the run tells of other work: the run's own four-thread
-    # turns keep two cores busy, so the load after is ~2 whatever else ran.
     for key in keys:
         busiest = max(between[key])
         if busiest > BACKGROUND_LIMIT_S:
             out.append(f"\n**Note:** a {names[key]} process used {busiest:.1f} s of CPU outside "
                        "its runs: background work that competed with every contender's turns "
                        "and may have moved every ratio.")
+    # Only the load before the run tells of other work: the run's own four-thread
+    # turns keep two cores busy, so the load after is ~2 whatever else ran.
     busy = float(context["load_before"].split("/")[0])
     if busy > (os.cpu_count() or 1):
         out.append(f"\n**Note:** the load average before the run ({busy:.1f}) shows other "
@@ -562,8 +562,8 @@ def main():
     # directory of its config file (~/.genesyscloudpython), or the nearest parent
     # that exists, recursively, from a thread it starts at import. Depending on a
     # race in that start, the watcher either never runs or crawls that directory
-    # without end: here ~ is /root, with Rust toolchains (270,000 entries), and
-    # 3 of 10 official processes burned a CPU each for the whole run, slowing every
+    # without end: here ~ is /root, with Rust toolchains (270,000 entries), and up
+    # to 3 of 10 official processes burned a CPU each for whole runs, slowing every
     # contender. On an empty home the watcher, if it runs, has nothing to crawl.
     home = tempfile.TemporaryDirectory(prefix="presence-bench-home.")
     env_python = dict(os.environ, HOME=home.name)
