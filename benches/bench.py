@@ -26,11 +26,11 @@ much in one turn. BENCH_PAIRS (default 500): turns of the paired measure below.
 
 After the rounds, C ABI ÷ floor on single-user calls is measured a second way,
 paired: the C ABI and the floor take turns of PAIRED_BATCH calls, one right
-after the other, their processes in rotation. The same program's median moves
-by up to 20% from one stretch of a run to another on a shared machine, and
-100 ms turns of each contender, seconds apart, carry that into the ratio;
-batches milliseconds apart share it. Printed beside the target, which is
-judged on the rounds' medians as every other target is.
+after the other, their processes in rotation. On this machine latency drifts
+within a round's 100 ms turn of back-to-back calls, more for the C ABI than
+for the floor (benches/README.md); batches of a few ms, alternating, share
+whatever state the machine is in. Printed beside the target, which is judged
+on the rounds' medians as every other target is.
 """
 
 import argparse
@@ -426,9 +426,9 @@ def report(results, feet, rounds, plan, context):
     out.append("\n## C ABI ÷ floor, paired: median µs (min–max)\n")
     out.append(f"The same single-user calls again, after the rounds: {context['pairs']} turns "
                f"each of {PAIRED_BATCH} calls, the C ABI's and the floor's alternating (the "
-               "order within a pair too), their processes in rotation. Turns milliseconds "
-               "apart see the same machine, where the rounds' turns of each are seconds "
-               "apart (see benches/README.md).\n")
+               "order within a pair too), their processes in rotation. Turns of a few ms "
+               "share whatever state the machine is in, where latency drifts within the "
+               "rounds' 100 ms turns (see benches/README.md).\n")
     rows = []
     for op, label, _ in OPS:
         if op in PAIRED_OPS:
