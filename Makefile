@@ -4,10 +4,7 @@ CARGO ?= cargo
 CC ?= cc
 CXX ?= c++
 RELEASE_DIR := target/release
-# The sandbox is built in its own target dir, so the library in target/release
-# stays the shipped one, without the sandbox feature.
-SANDBOX_TARGET := target/sandbox
-SANDBOX := $(SANDBOX_TARGET)/release/presence-sandbox
+SANDBOX := $(RELEASE_DIR)/presence-sandbox
 WARNINGS := -Wall -Wextra -Werror -pedantic
 LINK := -Iinclude -L$(RELEASE_DIR) -lgenesys_presence -Wl,-rpath,$(CURDIR)/$(RELEASE_DIR)
 EXAMPLES := build/quickstart build/quickstart_cpp
@@ -27,7 +24,7 @@ build:
 
 ## The local Presence API simulator.
 sandbox:
-	CARGO_TARGET_DIR=$(SANDBOX_TARGET) $(CARGO) build --release --features sandbox --bin presence-sandbox
+	$(CARGO) build --release -p presence-sandbox
 
 ## The quick start: the C and C++ examples against a fresh sandbox (or a real
 ## org when GENESYS_CLOUD_CLIENT_ID, _CLIENT_SECRET and _REGION are set).
@@ -59,7 +56,7 @@ check: lint header-check
 
 lint:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --all-targets --all-features -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 	$(CARGO) clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 
@@ -70,7 +67,7 @@ header-check:
 
 ## Rust unit and integration tests, the wire replay, the C/C++ header test.
 rust-test:
-	$(CARGO) test --all-features
+	$(CARGO) test --workspace
 
 ## The examples under valgrind and built with AddressSanitizer + UBSan: no
 ## memory error and no definite or indirect leak.

@@ -6,7 +6,7 @@
 #   examples/run_against_sandbox.sh build/quickstart "valgrind build/quickstart"
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SANDBOX=${SANDBOX:-target/sandbox/release/presence-sandbox}
+SANDBOX=${SANDBOX:-target/release/presence-sandbox}
 
 if [ -n "${GENESYS_CLOUD_CLIENT_ID:-}" ]; then
     echo "Running against the real org in ${GENESYS_CLOUD_REGION:-us-east-1}"

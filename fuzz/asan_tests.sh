@@ -26,5 +26,5 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:quarantine_size_mb=16:abort_o
 # The stress test at a fifth of its size: ASan makes each call several times slower.
 export GP_STRESS_CALLS=${GP_STRESS_CALLS:-2000}
 # An explicit --target keeps build scripts and proc macros uninstrumented.
-cargo +nightly test --target "$host" --all-features \
+cargo +nightly test --target "$host" \
     --lib --test abi --test hardening --test stress "$@"

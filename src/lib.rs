@@ -15,8 +15,6 @@ pub mod log;
 pub mod models;
 pub mod operations;
 pub mod retry;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 pub mod transport;
 
 pub use client::Client;

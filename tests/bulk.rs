@@ -1,4 +1,3 @@
-#![cfg(feature = "sandbox")]
 //! Bulk reads and writes past the 50-id limit, and all pages in one call.
 
 mod common;
@@ -10,7 +9,7 @@ use genesys_presence::ffi::bulk::{
     gp_put_users_presences_bulk_all,
 };
 use genesys_presence::ffi::operations::OperationFunction;
-use genesys_presence::sandbox::{Sandbox, SandboxOptions};
+use presence_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
 
 fn call(client: &FfiClient, function: OperationFunction, params: &Value) -> (i32, Value) {

@@ -1,4 +1,3 @@
-#![cfg(feature = "sandbox")]
 //! The header as C and C++ programs see it: `tests/c/abi_smoke.c` compiled with
 //! `-Wall -Wextra -Werror -pedantic` as C11 and as C++17, linked against the
 //! built shared library and run against the sandbox.

@@ -1,4 +1,3 @@
-#![cfg(feature = "sandbox")]
 //! The library against the sandbox: a stateful flow through every one of the
 //! 27 operations over the C ABI, with client-credentials tokens, API errors,
 //! token expiry and injected faults.
@@ -10,7 +9,7 @@ use std::collections::BTreeSet;
 
 use common::{sandbox_with, FfiClient, TOKEN};
 use genesys_presence::operations::OPERATIONS;
-use genesys_presence::sandbox::{Sandbox, SandboxOptions};
+use presence_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
 
 struct Flow {

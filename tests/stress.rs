@@ -1,4 +1,3 @@
-#![cfg(feature = "sandbox")]
 //! One client, 8 threads, 10,000 `gp_call`s each through the C ABI against the
 //! in-process sandbox: every answer is the right one for its thread, and the
 //! process's memory stays flat once warmed up (no leak per call).

@@ -95,7 +95,7 @@ echo "$total tests passed"
 step "example"
 SANDBOX="${PRESENCE_SANDBOX:-$(dirname "$LIB")/presence-sandbox}"
 if [ ! -x "$SANDBOX" ]; then
-    echo "skipped: no $SANDBOX (cargo build --release --features sandbox --bin presence-sandbox, or set PRESENCE_SANDBOX)"
+    echo "skipped: no $SANDBOX (make sandbox, or set PRESENCE_SANDBOX)"
 else
     sandbox_log="$(mktemp)"
     "$SANDBOX" --port 0 >"$sandbox_log" 2>&1 &

@@ -14,11 +14,10 @@ use serde_json::{json, Value};
 pub const TOKEN: &str = "test-token";
 
 /// A sandbox that accepts [`TOKEN`], with options adjusted by `tweak`.
-#[cfg(feature = "sandbox")]
 pub fn sandbox_with(
-    tweak: impl FnOnce(&mut genesys_presence::sandbox::SandboxOptions),
-) -> genesys_presence::sandbox::Sandbox {
-    use genesys_presence::sandbox::{Sandbox, SandboxOptions};
+    tweak: impl FnOnce(&mut presence_sandbox::SandboxOptions),
+) -> presence_sandbox::Sandbox {
+    use presence_sandbox::{Sandbox, SandboxOptions};
     let mut options = SandboxOptions {
         static_token: Some(TOKEN.to_owned()),
         ..SandboxOptions::default()

@@ -1,4 +1,3 @@
-#![cfg(feature = "sandbox")]
 //! The sandbox over real HTTP: started in-process with `Sandbox::start` (and once as
 //! the built binary), driven with `ureq`.
 
@@ -8,15 +7,25 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-mod common;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use common::{sandbox_with, TOKEN};
-use genesys_presence::sandbox::{Sandbox, SandboxOptions};
+use presence_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
 use ureq::http::{self, Method};
 use ureq::Agent;
+
+/// The bearer token every test sandbox accepts.
+const TOKEN: &str = "test-token";
+
+/// A sandbox that accepts [`TOKEN`], with options adjusted by `tweak`.
+fn sandbox_with(tweak: impl FnOnce(&mut SandboxOptions)) -> Sandbox {
+    let mut options = SandboxOptions {
+        static_token: Some(TOKEN.to_owned()),
+        ..SandboxOptions::default()
+    };
+    tweak(&mut options);
+    Sandbox::start(options).expect("sandbox starts")
+}
 
 fn default_sandbox() -> Sandbox {
     sandbox_with(|_| {})

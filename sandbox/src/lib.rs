@@ -18,7 +18,7 @@
 //!   its `ErrorBody`.
 //!
 //! ```no_run
-//! use genesys_presence::sandbox::{Sandbox, SandboxOptions};
+//! use presence_sandbox::{Sandbox, SandboxOptions};
 //!
 //! let sandbox = Sandbox::start(SandboxOptions::default())?;
 //! println!("basePath = {}", sandbox.url());

@@ -5,7 +5,7 @@ use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 use std::str::FromStr;
 
-use genesys_presence::sandbox::{Sandbox, SandboxOptions};
+use presence_sandbox::{Sandbox, SandboxOptions};
 
 const USAGE: &str = "\
 usage: presence-sandbox [options]
