@@ -4,6 +4,10 @@ CARGO ?= cargo
 CC ?= cc
 CXX ?= c++
 RELEASE_DIR := target/release
+# The sandbox is built in its own target dir: built beside the library, its
+# dependencies' features would be unified into (and rebuild) the shipped one.
+# `make sandbox` copies the binary next to the library.
+SANDBOX_TARGET := target/sandbox
 SANDBOX := $(RELEASE_DIR)/presence-sandbox
 WARNINGS := -Wall -Wextra -Werror -pedantic
 LINK := -Iinclude -L$(RELEASE_DIR) -lgenesys_presence -Wl,-rpath,$(CURDIR)/$(RELEASE_DIR)
@@ -24,7 +28,9 @@ build:
 
 ## The local Presence API simulator.
 sandbox:
-	$(CARGO) build --release -p presence-sandbox
+	CARGO_TARGET_DIR=$(SANDBOX_TARGET) $(CARGO) build --release -p presence-sandbox
+	@mkdir -p $(RELEASE_DIR)
+	cp $(SANDBOX_TARGET)/release/presence-sandbox $(SANDBOX)
 
 ## The quick start: the C and C++ examples against a fresh sandbox (or a real
 ## org when GENESYS_CLOUD_CLIENT_ID, _CLIENT_SECRET and _REGION are set).

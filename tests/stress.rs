@@ -6,10 +6,8 @@
 //! takes about 30 s in a debug build on 2 cores.
 //!
 //! Attempts time out after 2 s and are retried (every call here is
-//! idempotent): the sandbox's HTTP server (tiny_http 0.12) now and then leaves
-//! a new connection unserved until another one closes (a race in its thread
-//! pool's `spawn`), and this test is about the client, not about waiting out
-//! the default 30 s timeout.
+//! idempotent): this test is about the client, not about waiting out the
+//! default 30 s timeout should an answer be lost.
 
 mod common;
 

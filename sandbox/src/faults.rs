@@ -1,6 +1,5 @@
 //! Injected trouble for exercising clients: rate limiting, outages and slowness.
 
-use std::thread;
 use std::time::Duration;
 
 use super::random::Rng;
@@ -26,11 +25,9 @@ impl Faults {
         }
     }
 
-    /// Sleeps for the configured latency.
-    pub fn delay(&self) {
-        if !self.latency.is_zero() {
-            thread::sleep(self.latency);
-        }
+    /// The delay to add to every request.
+    pub fn latency(&self) -> Duration {
+        self.latency
     }
 
     /// A `429` (with `Retry-After`) or `503` to answer instead, if the dice say so.

@@ -45,11 +45,10 @@ mod users;
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
-use tiny_http::Server;
+use tokio::sync::oneshot;
 
 use random::Rng;
 use server::Shared;
@@ -77,7 +76,8 @@ pub struct SandboxOptions {
     pub fault_503_rate: f64,
     /// Delay added to every request, in milliseconds.
     pub latency_ms: u64,
-    /// Threads answering requests concurrently (at least 1).
+    /// Threads of the async runtime answering requests (at least 1); each serves any
+    /// number of connections.
     pub workers: usize,
 }
 
@@ -122,51 +122,54 @@ impl SandboxOptions {
     }
 }
 
-/// A running sandbox. Dropping it stops the server and joins its threads.
+/// A running sandbox. Dropping it stops the server, closes every connection and joins
+/// its threads.
 pub struct Sandbox {
-    server: Arc<Server>,
     address: SocketAddr,
-    stopping: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    /// Sent (or dropped) to stop serving.
+    stop: Option<oneshot::Sender<()>>,
+    /// The thread driving the runtime; it ends once `stop` fires.
+    server: Option<JoinHandle<()>>,
 }
 
 impl Sandbox {
-    /// Binds `options.host:options.port` and starts serving on worker threads.
+    /// Binds `options.host:options.port` and starts serving on a tokio runtime of
+    /// `options.workers` threads.
     ///
     /// Fails if the address cannot be bound or an option is out of range.
     pub fn start(options: SandboxOptions) -> io::Result<Sandbox> {
         options.validate()?;
-        let server = Server::http((options.host.as_str(), options.port)).map_err(|e| {
-            // Keep the kind (`AddrInUse`, ...) when tiny_http passes an io::Error on.
-            e.downcast::<io::Error>()
-                .map(|e| *e)
-                .unwrap_or_else(|e| io::Error::other(e.to_string()))
-        })?;
-        let address = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| io::Error::other("the sandbox is not listening on an IP address"))?;
-        let server = Arc::new(server);
+        // Bound here, not on the runtime, so a taken port fails `start` itself.
+        let listener = std::net::TcpListener::bind((options.host.as_str(), options.port))?;
+        listener.set_nonblocking(true)?;
+        let address = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(options.workers)
+            .thread_name("presence-sandbox")
+            .enable_io()
+            .enable_time()
+            .build()?;
+        let listener = {
+            let _context = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
         let shared = Arc::new(Shared {
             auth: auth::Auth::new(&options),
             faults: faults::Faults::new(&options),
             rng: Rng::from_clock(1),
             state: Mutex::new(seed::initial_state(Rng::from_clock(2))),
         });
-        let stopping = Arc::new(AtomicBool::new(false));
-        let workers = (0..options.workers)
-            .map(|index| {
-                let (server, shared, stopping) = (server.clone(), shared.clone(), stopping.clone());
-                thread::Builder::new()
-                    .name(format!("presence-sandbox-{index}"))
-                    .spawn(move || work(&server, &shared, &stopping))
-            })
-            .collect::<io::Result<Vec<_>>>()?;
+        let (stop, stopped) = oneshot::channel();
+        let server = thread::Builder::new()
+            .name("presence-sandbox".to_owned())
+            .spawn(move || {
+                runtime.block_on(server::run(listener, shared, stopped));
+                // Dropping the runtime here ends every connection's task.
+            })?;
         Ok(Sandbox {
-            server,
             address,
-            stopping,
-            workers,
+            stop: Some(stop),
+            server: Some(server),
         })
     }
 
@@ -185,35 +188,22 @@ impl Sandbox {
         self.address
     }
 
-    /// Serves until the process ends (the worker threads never stop on their own).
+    /// Serves until the process ends.
     pub fn wait(mut self) {
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
+        // `self.stop` stays alive (unsent) while we wait, so the server never stops.
+        if let Some(server) = self.server.take() {
+            let _ = server.join();
         }
     }
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        // Each unblock wakes exactly one worker blocked in `recv`.
-        for _ in &self.workers {
-            self.server.unblock();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
         }
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
-    }
-}
-
-/// A worker: answers requests until the sandbox is stopping.
-fn work(server: &Server, shared: &Shared, stopping: &AtomicBool) {
-    loop {
-        match server.recv() {
-            Ok(request) => server::serve(shared, request),
-            // An unblock (or a failed accept); only the former ends the loop.
-            Err(_) if stopping.load(Ordering::SeqCst) => return,
-            Err(_) => {}
+        if let Some(server) = self.server.take() {
+            let _ = server.join();
         }
     }
 }

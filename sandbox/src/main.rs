@@ -24,7 +24,8 @@ options:
   --retry-after SECS     Retry-After of those 429s (default 1)
   --fault-503-rate R     fraction 0-1 of API requests answered 503 (default 0)
   --latency-ms MS        delay added to every request (default 0)
-  --workers N            request-handling threads (default 8)
+  --workers N            threads answering requests, each serving any number
+                         of connections (default 8)
   --help                 show this help";
 
 fn main() -> ExitCode {

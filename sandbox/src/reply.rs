@@ -1,7 +1,9 @@
 //! Responses: what handlers return, the API's ErrorBody, and writing to the socket.
 
+use axum::body::Body;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::Response;
 use serde_json::{json, Value};
-use tiny_http::{Header, Request, Response};
 
 /// The header that carries each response's correlation id, as Genesys Cloud sends it.
 const CORRELATION_HEADER: &str = "inin-correlation-id";
@@ -121,14 +123,17 @@ impl ApiError {
     }
 }
 
-/// Writes `reply` to the client, adding the correlation id and the JSON content type.
-pub fn send(request: Request, reply: Reply, correlation_id: &str) {
+/// The HTTP response for `reply`, with the correlation id and, when there is a body,
+/// the JSON content type.
+pub fn into_response(reply: Reply, correlation_id: &str) -> Response {
     let body = reply
         .body
         .as_ref()
         .map(Value::to_string)
         .unwrap_or_default();
-    let mut response = Response::from_data(body).with_status_code(reply.status);
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let content_type = reply
         .body
         .as_ref()
@@ -141,10 +146,12 @@ pub fn send(request: Request, reply: Reply, correlation_id: &str) {
         .chain(content_type);
     for (name, value) in headers {
         // Every header we build is ASCII; a value that is not is skipped, not fatal.
-        if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(header);
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            response.headers_mut().append(name, value);
         }
     }
-    // A client that hung up is not an error the sandbox can do anything about.
-    let _ = request.respond(response);
+    response
 }

@@ -1,16 +1,22 @@
 //! Incoming requests, read once, size-checked and decoded, with typed accessors for
 //! query parameters and JSON bodies that turn bad input into `400`s.
 
-use std::io::Read;
-
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH};
+use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
-use tiny_http::Request;
 
 use super::reply::ApiError;
 use super::uri;
 
 /// The largest request body accepted; a bigger one is answered `413`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How much of an oversized body is read and dropped before answering `413`, so the
+/// client, still sending, reads the answer instead of a reset connection. Past this
+/// the connection is closed.
+const MAX_DRAINED_BYTES: u64 = 4 * MAX_BODY_BYTES as u64;
 
 /// An HTTP request reduced to what the handlers need.
 pub struct ApiRequest {
@@ -36,8 +42,8 @@ pub struct QueryParam {
 
 impl ApiRequest {
     /// Reads and decodes `request`; fails with `413` for an oversized body and `400`
-    /// for a path or query that is not UTF-8 once decoded.
-    pub fn read(request: &mut Request) -> Result<ApiRequest, ApiError> {
+    /// for a body that cannot be read or a path or query that is not UTF-8 once decoded.
+    pub async fn read(request: Request) -> Result<ApiRequest, ApiError> {
         let too_large = || {
             ApiError::new(
                 413,
@@ -45,40 +51,33 @@ impl ApiRequest {
                 format!("The request is over the size limit. Maximum bytes: {MAX_BODY_BYTES}"),
             )
         };
-        if request
-            .body_length()
-            .is_some_and(|len| len > MAX_BODY_BYTES)
-        {
+        let (head, body) = request.into_parts();
+        let declared_length = head
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+        if declared_length.is_some_and(|len| len > MAX_DRAINED_BYTES) {
             return Err(too_large());
         }
-        let mut body = Vec::new();
-        request
-            .as_reader()
-            .take(MAX_BODY_BYTES as u64 + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| {
-                ApiError::bad_request(format!("The request body could not be read: {e}"))
-            })?;
-        if body.len() > MAX_BODY_BYTES {
-            return Err(too_large());
-        }
+        let body = read_body(body).await?.ok_or_else(too_large)?;
 
-        let (path, query) = request.url().split_once('?').unwrap_or((request.url(), ""));
-        let segments = path
+        let segments = head
+            .uri
+            .path()
             .split('/')
             .skip(1)
             .map(uri::decode)
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| ApiError::bad_request("The request path is not valid UTF-8."))?;
-        let authorization = request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("Authorization"))
-            .map(|h| h.value.as_str().to_owned());
+        let authorization = head
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
         Ok(ApiRequest {
-            method: request.method().as_str().to_ascii_uppercase(),
+            method: head.method.as_str().to_ascii_uppercase(),
             segments,
-            query: parse_query(query)?,
+            query: parse_query(head.uri.query().unwrap_or(""))?,
             authorization,
             body,
         })
@@ -150,6 +149,28 @@ impl ApiRequest {
         serde_json::from_slice(&self.body)
             .map_err(|e| ApiError::bad_request(format!("The request body is invalid: {e}")))
     }
+}
+
+/// The whole body, or `None` when it is over [`MAX_BODY_BYTES`] (read on up to
+/// [`MAX_DRAINED_BYTES`] and dropped).
+async fn read_body(mut body: Body) -> Result<Option<Vec<u8>>, ApiError> {
+    let mut kept = Vec::new();
+    let mut received = 0u64;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            ApiError::bad_request(format!("The request body could not be read: {e}"))
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        received += data.len() as u64;
+        if received <= MAX_BODY_BYTES as u64 {
+            kept.extend_from_slice(&data);
+        } else if received > MAX_DRAINED_BYTES {
+            return Ok(None);
+        }
+    }
+    Ok((received <= MAX_BODY_BYTES as u64).then_some(kept))
 }
 
 /// Parses a query string or `application/x-www-form-urlencoded` body.

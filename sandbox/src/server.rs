@@ -1,10 +1,16 @@
-//! One request from socket to socket: read, delay, maybe fail on purpose,
-//! authenticate, route, and answer with a correlation id.
+//! The HTTP server (axum on tokio) and one request from socket to socket: read,
+//! delay, maybe fail on purpose, authenticate, route, and answer with a correlation id.
 
+use std::future::IntoFuture;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use tiny_http::Request;
+use axum::extract::{Request, State as Extract};
+use axum::response::Response;
+use axum::serve::ListenerExt;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 
 use super::auth::Auth;
 use super::faults::Faults;
@@ -14,7 +20,7 @@ use super::request::ApiRequest;
 use super::routes;
 use super::state::State;
 
-/// What every worker thread shares.
+/// What every connection's task shares.
 pub struct Shared {
     pub auth: Auth,
     pub faults: Faults,
@@ -23,19 +29,39 @@ pub struct Shared {
     pub state: Mutex<State>,
 }
 
-/// Answers one request. Never panics: a handler that does is answered `500`.
-pub fn serve(shared: &Shared, mut request: Request) {
-    let correlation_id = shared.rng.uuid();
-    let outcome = ApiRequest::read(&mut request).and_then(|parsed| {
-        catch_unwind(AssertUnwindSafe(|| answer(shared, &parsed)))
-            .unwrap_or_else(|_| Err(ApiError::internal()))
+/// Serves `listener` until `stop` fires or its sender is dropped.
+pub async fn run(listener: TcpListener, shared: Arc<Shared>, stop: oneshot::Receiver<()>) {
+    // A response written in two pieces would otherwise wait for the client's delayed
+    // ACK (40 ms) before its second piece leaves.
+    let listener = listener.tap_io(|stream| {
+        let _ = stream.set_nodelay(true);
     });
+    let app = Router::new().fallback(serve).with_state(shared);
+    // Serving only ends with an accept error that axum already retries; the caller
+    // drops the runtime once this returns, which ends the server and every connection.
+    tokio::spawn(axum::serve(listener, app).into_future());
+    let _ = stop.await;
+}
+
+/// Answers one request. Never panics: a handler that does is answered `500`.
+async fn serve(Extract(shared): Extract<Arc<Shared>>, request: Request) -> Response {
+    let correlation_id = shared.rng.uuid();
+    let outcome = match ApiRequest::read(request).await {
+        Ok(parsed) => {
+            let latency = shared.faults.latency();
+            if !latency.is_zero() {
+                tokio::time::sleep(latency).await;
+            }
+            catch_unwind(AssertUnwindSafe(|| answer(&shared, &parsed)))
+                .unwrap_or_else(|_| Err(ApiError::internal()))
+        }
+        Err(error) => Err(error),
+    };
     let reply = outcome.unwrap_or_else(|error| error.into_reply(&correlation_id));
-    reply::send(request, reply, &correlation_id);
+    reply::into_response(reply, &correlation_id)
 }
 
 fn answer(shared: &Shared, request: &ApiRequest) -> Result<Reply, ApiError> {
-    shared.faults.delay();
     match request.segments.as_slice() {
         [oauth, token] if oauth == "oauth" && token == "token" => {
             if request.method != "POST" {
