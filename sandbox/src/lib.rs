@@ -1,9 +1,9 @@
 //! `presence-sandbox`: a stateful, in-memory simulator of the Genesys Cloud Presence
 //! API on loopback, for demos and integration tests with no account and no network.
 //!
-//! It serves the 27 Presence operations under `/api/v2/` and the client-credentials
-//! grant at `POST /oauth/token`, so one URL serves as both `basePath` and
-//! `authBasePath`. State starts fresh with every [`Sandbox`]: the ten system presences,
+//! It serves every Presence operation of the library's table under `/api/v2/` and
+//! the client-credentials grant at `POST /oauth/token`, so one URL serves as both
+//! `basePath` and `authBasePath`. State starts fresh with every [`Sandbox`]: the ten system presences,
 //! one primary definition each (ids stable across runs), the `PURECLOUD` source, and
 //! users created on first mention, Offline.
 //!

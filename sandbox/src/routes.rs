@@ -1,7 +1,10 @@
-//! The route table: one row per operation of `spec/operations.json`, matched on the
-//! percent-decoded path segments below `/api/v2/`.
+//! The routes: one per operation of the library's table (its method and path), each
+//! with this sandbox's handler, matched on the percent-decoded path segments below
+//! `/api/v2/`.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{LazyLock, Mutex, PoisonError};
+
+use genesys_presence::operations::{Operation, OPERATIONS};
 
 use super::definitions::{self, Shape};
 use super::reply::{ApiError, Reply};
@@ -27,104 +30,110 @@ impl Call<'_> {
 
 type Handler = fn(&mut State, &Call) -> Result<Reply, ApiError>;
 
-/// An operation: its method, path below `/api/v2/`, and handler.
-pub struct Route {
+/// What the sandbox does for each operation of the library's table, by `operationId`.
+/// The methods and paths come from the table itself.
+const HANDLERS: &[(&str, Handler)] = &[
+    ("getPresencedefinitions", definitions::list_legacy),
+    ("postPresencedefinitions", |s, c| {
+        definitions::create(s, c, Shape::Legacy)
+    }),
+    ("getPresencedefinition", |s, c| {
+        definitions::get(s, c, Shape::Legacy)
+    }),
+    ("putPresencedefinition", |s, c| {
+        definitions::update(s, c, Shape::Legacy)
+    }),
+    ("deletePresencedefinition", |s, c| {
+        definitions::delete(s, c, Shape::Legacy)
+    }),
+    ("getPresenceDefinitions", definitions::list),
+    ("postPresenceDefinitions", |s, c| {
+        definitions::create(s, c, Shape::Current)
+    }),
+    ("getPresenceDefinition", |s, c| {
+        definitions::get(s, c, Shape::Current)
+    }),
+    ("putPresenceDefinition", |s, c| {
+        definitions::update(s, c, Shape::Current)
+    }),
+    ("deletePresenceDefinition", |s, c| {
+        definitions::delete(s, c, Shape::Current)
+    }),
+    ("getPresenceSources", sources::list),
+    ("postPresenceSources", sources::create),
+    ("getPresenceSource", sources::get),
+    ("putPresenceSource", sources::update),
+    ("deletePresenceSource", sources::delete),
+    ("getPresenceSettings", settings::get),
+    ("putPresenceSettings", settings::put),
+    ("getPresenceUserPrimarysource", users::get_primary_source),
+    ("putPresenceUserPrimarysource", users::put_primary_source),
+    ("getSystempresences", system_presence::list),
+    ("putUsersPresencesBulk", users::put_bulk),
+    ("getUsersPresencesPurecloudBulk", users::get_bulk),
+    ("getUsersPresenceBulk", users::get_bulk),
+    ("getUserPresencesPurecloud", users::get),
+    ("patchUserPresencesPurecloud", users::patch),
+    ("getUserPresence", users::get),
+    ("patchUserPresence", users::patch),
+];
+
+/// An operation as the router sees it.
+struct Route {
     method: &'static str,
-    pattern: &'static str,
+    /// The path below `/api/v2/`, split on `/`; `{name}` segments are parameters.
+    pattern: Vec<&'static str>,
     handler: Handler,
 }
 
-const fn route(method: &'static str, pattern: &'static str, handler: Handler) -> Route {
-    Route {
-        method,
-        pattern,
-        handler,
+impl Route {
+    /// How many segments are literal: where patterns overlap
+    /// (`.../presences/purecloud` and `.../presences/{sourceId}`), the more literal wins.
+    fn literals(&self) -> usize {
+        self.pattern
+            .iter()
+            .filter(|part| !part.starts_with('{'))
+            .count()
     }
 }
 
-/// Every operation, each under its `operationId`. Where patterns overlap
-/// (`.../presences/purecloud` and `.../presences/{sourceId}`), the literal one comes
-/// first and wins.
-pub const ROUTES: &[Route] = &[
-    // getPresencedefinitions
-    route("GET", "presencedefinitions", definitions::list_legacy),
-    // postPresencedefinitions
-    route("POST", "presencedefinitions", |s, c| {
-        definitions::create(s, c, Shape::Legacy)
-    }),
-    // getPresencedefinition
-    route("GET", "presencedefinitions/{presenceId}", |s, c| {
-        definitions::get(s, c, Shape::Legacy)
-    }),
-    // putPresencedefinition
-    route("PUT", "presencedefinitions/{presenceId}", |s, c| {
-        definitions::update(s, c, Shape::Legacy)
-    }),
-    // deletePresencedefinition
-    route("DELETE", "presencedefinitions/{presenceId}", |s, c| {
-        definitions::delete(s, c, Shape::Legacy)
-    }),
-    // getPresenceDefinitions
-    route("GET", "presence/definitions", definitions::list),
-    // postPresenceDefinitions
-    route("POST", "presence/definitions", |s, c| {
-        definitions::create(s, c, Shape::Current)
-    }),
-    // getPresenceDefinition
-    route("GET", "presence/definitions/{definitionId}", |s, c| {
-        definitions::get(s, c, Shape::Current)
-    }),
-    // putPresenceDefinition
-    route("PUT", "presence/definitions/{definitionId}", |s, c| {
-        definitions::update(s, c, Shape::Current)
-    }),
-    // deletePresenceDefinition
-    route("DELETE", "presence/definitions/{definitionId}", |s, c| {
-        definitions::delete(s, c, Shape::Current)
-    }),
-    // getPresenceSources
-    route("GET", "presence/sources", sources::list),
-    // postPresenceSources
-    route("POST", "presence/sources", sources::create),
-    // getPresenceSource
-    route("GET", "presence/sources/{sourceId}", sources::get),
-    // putPresenceSource
-    route("PUT", "presence/sources/{sourceId}", sources::update),
-    // deletePresenceSource
-    route("DELETE", "presence/sources/{sourceId}", sources::delete),
-    // getPresenceSettings
-    route("GET", "presence/settings", settings::get),
-    // putPresenceSettings
-    route("PUT", "presence/settings", settings::put),
-    // getPresenceUserPrimarysource
-    route(
-        "GET",
-        "presence/users/{userId}/primarysource",
-        users::get_primary_source,
-    ),
-    // putPresenceUserPrimarysource
-    route(
-        "PUT",
-        "presence/users/{userId}/primarysource",
-        users::put_primary_source,
-    ),
-    // getSystempresences
-    route("GET", "systempresences", system_presence::list),
-    // putUsersPresencesBulk
-    route("PUT", "users/presences/bulk", users::put_bulk),
-    // getUsersPresencesPurecloudBulk
-    route("GET", "users/presences/purecloud/bulk", users::get_bulk),
-    // getUsersPresenceBulk
-    route("GET", "users/presences/{sourceId}/bulk", users::get_bulk),
-    // getUserPresencesPurecloud
-    route("GET", "users/{userId}/presences/purecloud", users::get),
-    // patchUserPresencesPurecloud
-    route("PATCH", "users/{userId}/presences/purecloud", users::patch),
-    // getUserPresence
-    route("GET", "users/{userId}/presences/{sourceId}", users::get),
-    // patchUserPresence
-    route("PATCH", "users/{userId}/presences/{sourceId}", users::patch),
-];
+/// A route for every operation of the table. One the sandbox has no handler for yet
+/// is still routed, and answered `501`.
+static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
+    OPERATIONS
+        .iter()
+        .map(|operation| Route {
+            method: operation.method.as_str(),
+            pattern: api_path(operation).split('/').collect(),
+            handler: handler_of(operation.id),
+        })
+        .collect()
+});
+
+/// The operation's path below `/api/v2/`.
+fn api_path(operation: &Operation) -> &'static str {
+    operation
+        .path
+        .strip_prefix(API_PREFIX)
+        .unwrap_or(operation.path)
+}
+
+const API_PREFIX: &str = "/api/v2/";
+
+fn handler_of(operation_id: &str) -> Handler {
+    HANDLERS
+        .iter()
+        .find(|(id, _)| *id == operation_id)
+        .map_or(not_implemented, |(_, handler)| *handler)
+}
+
+fn not_implemented(_: &mut State, _: &Call) -> Result<Reply, ApiError> {
+    Err(ApiError::new(
+        501,
+        "not.implemented",
+        "The sandbox does not implement this operation yet.",
+    ))
+}
 
 /// Answers an authenticated request whose path starts `/api/v2/`; `path` is the rest.
 pub fn handle(
@@ -134,11 +143,12 @@ pub fn handle(
 ) -> Result<Reply, ApiError> {
     let matched: Vec<(&Route, Vec<(&'static str, &str)>)> = ROUTES
         .iter()
-        .filter_map(|route| Some((route, match_pattern(route.pattern, path)?)))
+        .filter_map(|route| Some((route, match_pattern(&route.pattern, path)?)))
         .collect();
     let Some((route, params)) = matched
         .iter()
-        .find(|(route, _)| route.method == request.method)
+        .filter(|(route, _)| route.method == request.method)
+        .max_by_key(|(route, _)| route.literals())
     else {
         if matched.is_empty() {
             return Err(ApiError::not_found("The requested resource was not found."));
@@ -161,15 +171,14 @@ pub fn handle(
 
 /// The `{name}` parameters of `pattern` if `path` matches it; parameters must be non-empty.
 fn match_pattern<'a>(
-    pattern: &'static str,
+    pattern: &[&'static str],
     path: &'a [String],
 ) -> Option<Vec<(&'static str, &'a str)>> {
-    let parts: Vec<&'static str> = pattern.split('/').collect();
-    if parts.len() != path.len() {
+    if pattern.len() != path.len() {
         return None;
     }
     let mut params = Vec::new();
-    for (part, segment) in parts.into_iter().zip(path) {
+    for (part, segment) in pattern.iter().zip(path) {
         match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
             Some(name) if !segment.is_empty() => params.push((name, segment.as_str())),
             Some(_) => return None,
@@ -190,30 +199,52 @@ mod tests {
 
     #[test]
     fn patterns_capture_parameters() {
+        let user_source = ["users", "{userId}", "presences", "{sourceId}"];
         let path = segments("users/a/b/presences/purecloud");
-        assert_eq!(
-            match_pattern("users/{userId}/presences/purecloud", &path),
-            None
-        );
+        assert_eq!(match_pattern(&user_source, &path), None);
         let path = segments("users/a%2Fb/presences/x");
         assert_eq!(
-            match_pattern("users/{userId}/presences/{sourceId}", &path),
+            match_pattern(&user_source, &path),
             Some(vec![("userId", "a%2Fb"), ("sourceId", "x")])
         );
         assert_eq!(
-            match_pattern(
-                "users/{userId}/presences/{sourceId}",
-                &segments("users//presences/x")
-            ),
+            match_pattern(&user_source, &segments("users//presences/x")),
             None
         );
     }
 
     #[test]
-    fn every_operation_has_one_route() {
-        let mut rows: Vec<(&str, &str)> = ROUTES.iter().map(|r| (r.method, r.pattern)).collect();
-        rows.sort_unstable();
-        rows.dedup();
-        assert_eq!(rows.len(), 27);
+    fn every_operation_of_the_table_has_a_route_and_a_handler() {
+        assert_eq!(ROUTES.len(), OPERATIONS.len());
+        for operation in OPERATIONS {
+            assert!(
+                operation.path.starts_with(API_PREFIX),
+                "{}: {}",
+                operation.id,
+                operation.path
+            );
+            assert!(
+                HANDLERS.iter().any(|(id, _)| *id == operation.id),
+                "the sandbox has no handler for {}",
+                operation.id
+            );
+        }
+        for (id, _) in HANDLERS {
+            assert!(
+                OPERATIONS.iter().any(|operation| operation.id == *id),
+                "a handler for {id}, which the table does not have"
+            );
+        }
+    }
+
+    #[test]
+    fn the_more_literal_pattern_wins() {
+        let path = segments("users/u/presences/purecloud");
+        let best = ROUTES
+            .iter()
+            .filter(|route| route.method == "GET" && match_pattern(&route.pattern, &path).is_some())
+            .max_by_key(|route| route.literals())
+            .unwrap();
+        assert_eq!(best.pattern.last(), Some(&"purecloud"));
     }
 }
