@@ -44,7 +44,7 @@ mod uri;
 mod users;
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
@@ -122,6 +122,31 @@ impl SandboxOptions {
     }
 }
 
+/// How many connections may wait to be accepted. std's 128 is too few for a test
+/// that opens hundreds at once: the rest would wait a SYN retry (1 s) to get in.
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// A listener on the first of `host`'s addresses that can be bound.
+fn listen(host: &str, port: u16) -> io::Result<tokio::net::TcpListener> {
+    let mut last_error = None;
+    for address in (host, port).to_socket_addrs()? {
+        let socket = if address.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        // As std does: a port whose old connections linger in TIME_WAIT can be reused.
+        socket.set_reuseaddr(true)?;
+        match socket.bind(address) {
+            Ok(()) => return socket.listen(LISTEN_BACKLOG),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidInput, format!("{host}: no address"))
+    }))
+}
+
 /// A running sandbox. Dropping it stops the server, closes every connection and joins
 /// its threads.
 pub struct Sandbox {
@@ -139,20 +164,18 @@ impl Sandbox {
     /// Fails if the address cannot be bound or an option is out of range.
     pub fn start(options: SandboxOptions) -> io::Result<Sandbox> {
         options.validate()?;
-        // Bound here, not on the runtime, so a taken port fails `start` itself.
-        let listener = std::net::TcpListener::bind((options.host.as_str(), options.port))?;
-        listener.set_nonblocking(true)?;
-        let address = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(options.workers)
             .thread_name("presence-sandbox")
             .enable_io()
             .enable_time()
             .build()?;
+        // Bound here, not on the server's thread, so a taken port fails `start` itself.
         let listener = {
             let _context = runtime.enter();
-            tokio::net::TcpListener::from_std(listener)?
+            listen(&options.host, options.port)?
         };
+        let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
             auth: auth::Auth::new(&options),
             faults: faults::Faults::new(&options),

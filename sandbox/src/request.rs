@@ -11,12 +11,12 @@ use super::reply::ApiError;
 use super::uri;
 
 /// The largest request body accepted; a bigger one is answered `413`.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 /// How much of an oversized body is read and dropped before answering `413`, so the
 /// client, still sending, reads the answer instead of a reset connection. Past this
 /// the connection is closed.
-const MAX_DRAINED_BYTES: u64 = 4 * MAX_BODY_BYTES as u64;
+const MAX_DRAINED_BYTES: u64 = 2 * MAX_BODY_BYTES as u64;
 
 /// An HTTP request reduced to what the handlers need.
 pub struct ApiRequest {

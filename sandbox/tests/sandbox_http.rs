@@ -642,7 +642,7 @@ fn bad_input_is_a_clean_400() {
         "bad.request",
     );
 
-    let huge = format!("{{\"message\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let huge = format!("{{\"message\": \"{}\"}}", "x".repeat(11 * 1024 * 1024));
     assert_error(
         &client.send(Method::PATCH, path, Some(huge.as_bytes()), &[]),
         413,
