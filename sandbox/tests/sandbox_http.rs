@@ -880,3 +880,19 @@ fn binary_rejects_bad_flags() {
         assert!(output.stdout.is_empty());
     }
 }
+
+#[test]
+fn the_readme_shows_what_help_prints() {
+    let output = Command::new(env!("CARGO_BIN_EXE_presence-sandbox"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    assert!(help.contains("--workers"), "{help}");
+    let readme = include_str!("../../README.md");
+    assert!(
+        readme.contains(&format!("```text\n{help}```")),
+        "README's sandbox section does not show `presence-sandbox --help` as it prints:\n{help}"
+    );
+}
