@@ -3,7 +3,8 @@
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
 
 /// The header that carries each response's correlation id, as Genesys Cloud sends it.
 const CORRELATION_HEADER: &str = "inin-correlation-id";
@@ -11,22 +12,27 @@ const CORRELATION_HEADER: &str = "inin-correlation-id";
 /// A successful (or OAuth-style) answer: status, optional JSON body, extra headers.
 pub struct Reply {
     pub status: u16,
-    pub body: Option<Value>,
+    /// The body as JSON text.
+    pub body: Option<String>,
     pub headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
-    /// `status` with a JSON body.
-    pub fn json(status: u16, body: Value) -> Reply {
-        Reply {
-            status,
-            body: Some(body),
-            headers: Vec::new(),
+    /// `status` with `body` as JSON; a `500` with no body should `body` fail to
+    /// serialize (none of the sandbox's answers can).
+    pub fn json(status: u16, body: impl Serialize) -> Reply {
+        match serde_json::to_string(&body) {
+            Ok(text) => Reply {
+                status,
+                body: Some(text),
+                headers: Vec::new(),
+            },
+            Err(_) => Reply::empty(500),
         }
     }
 
-    /// `200 OK` with a JSON body.
-    pub fn ok(body: Value) -> Reply {
+    /// `200 OK` with `body` as JSON.
+    pub fn ok(body: impl Serialize) -> Reply {
         Reply::json(200, body)
     }
 
@@ -126,18 +132,13 @@ impl ApiError {
 /// The HTTP response for `reply`, with the correlation id and, when there is a body,
 /// the JSON content type.
 pub fn into_response(reply: Reply, correlation_id: &str) -> Response {
-    let body = reply
-        .body
-        .as_ref()
-        .map(Value::to_string)
-        .unwrap_or_default();
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() =
-        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let content_type = reply
         .body
         .as_ref()
         .map(|_| ("Content-Type", "application/json"));
+    let mut response = Response::new(Body::from(reply.body.unwrap_or_default()));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = reply
         .headers
         .iter()

@@ -229,11 +229,13 @@ impl State {
 
     /// The user's presence on `source_id`, Offline if that source never reported one.
     pub fn presence(&mut self, user_id: &str, source_id: &str) -> &SourcePresence {
-        let offline = offline_presence(&self.offline_definition_id);
+        // Cloned, not borrowed, as `user` borrows all of `self`; the clock is read
+        // only for a new presence (a bulk read asks for 50 at once).
+        let offline_definition_id = self.offline_definition_id.clone();
         self.user(user_id)
             .presences
             .entry(source_id.to_owned())
-            .or_insert(offline)
+            .or_insert_with(|| offline_presence(&offline_definition_id))
     }
 
     /// Applies a validated change and stamps the presence's modification time.

@@ -1,7 +1,8 @@
 //! Users' presences: per source, in bulk, and each user's primary source.
 
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
 
 use super::reply::{ApiError, Reply};
 use super::routes::Call;
@@ -98,17 +99,55 @@ enum Model {
     UcUserPresence,
 }
 
-/// The user's presence on the source, creating either as needed.
-fn render(state: &mut State, user_id: &str, source_id: &str, model: Model) -> Value {
-    let presence = state.presence(user_id, source_id).clone();
+/// A presence as the API answers it, in either model. The fields are in the order
+/// serde_json's maps would sort them, so the answers read as they always have.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PresenceView<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    modified_date: &'a str,
+    presence_definition: DefinitionView<'a>,
+    /// `UserPresence` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    primary: Option<bool>,
+    self_uri: String,
+    source: &'a str,
+    source_id: &'a str,
+    /// `UcUserPresence` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DefinitionView<'a> {
+    id: &'a str,
+    self_uri: String,
+    system_presence: &'static str,
+}
+
+/// The user's presence on the source, creating either as needed, as `model` renders
+/// it. Serialized at once: a bulk answer is many of these, and a tree of `Value`s
+/// per user would cost more than all the rest of the request.
+fn render(
+    state: &mut State,
+    user_id: &str,
+    source_id: &str,
+    model: Model,
+) -> Result<Box<RawValue>, ApiError> {
+    state.presence(user_id, source_id);
+    let state = &*state;
+    let presence = state
+        .users
+        .get(user_id)
+        .and_then(|user| user.presences.get(source_id))
+        .ok_or_else(ApiError::internal)?;
     let primary = state
         .users
         .get(user_id)
         .is_some_and(|user| user.primary_source_id == source_id);
-    let source_name = state
-        .source(source_id)
-        .map(|s| s.name.clone())
-        .unwrap_or_default();
     let system_presence = state
         .definition(&presence.definition_id)
         .map_or(SystemPresence::Offline, |d| d.system_presence);
@@ -117,38 +156,28 @@ fn render(state: &mut State, user_id: &str, source_id: &str, model: Model) -> Va
     } else {
         uri::encode(source_id)
     };
-
-    let mut body = Map::new();
-    body.insert("id".into(), user_id.into());
-    if model == Model::UcUserPresence {
-        body.insert("userId".into(), user_id.into());
-    }
-    body.insert("source".into(), source_name.into());
-    body.insert("sourceId".into(), source_id.into());
-    if model == Model::UserPresence {
-        body.insert("primary".into(), primary.into());
-    }
-    body.insert(
-        "presenceDefinition".into(),
-        json!({
-            "id": presence.definition_id,
-            "systemPresence": system_presence.name(),
-            "selfUri": format!("/api/v2/presencedefinitions/{}", uri::encode(&presence.definition_id)),
-        }),
-    );
-    if let Some(message) = presence.message {
-        body.insert("message".into(), message.into());
-    }
-    body.insert("modifiedDate".into(), presence.modified_date.into());
-    body.insert(
-        "selfUri".into(),
-        format!(
+    let view = PresenceView {
+        id: user_id,
+        message: presence.message.as_deref(),
+        modified_date: &presence.modified_date,
+        presence_definition: DefinitionView {
+            id: &presence.definition_id,
+            self_uri: format!(
+                "/api/v2/presencedefinitions/{}",
+                uri::encode(&presence.definition_id)
+            ),
+            system_presence: system_presence.name(),
+        },
+        primary: (model == Model::UserPresence).then_some(primary),
+        self_uri: format!(
             "/api/v2/users/{}/presences/{source_segment}",
             uri::encode(user_id)
-        )
-        .into(),
-    );
-    Value::Object(body)
+        ),
+        source: state.source(source_id).map_or("", |s| s.name.as_str()),
+        source_id,
+        user_id: (model == Model::UcUserPresence).then_some(user_id),
+    };
+    serde_json::value::to_raw_value(&view).map_err(|_| ApiError::internal())
 }
 
 /// The source named by the path's `sourceId`, or `PURECLOUD` on the `purecloud` routes.
@@ -167,7 +196,7 @@ pub fn get(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
         call.param("userId"),
         &source_id,
         Model::UserPresence,
-    )))
+    )?))
 }
 
 /// `PATCH /api/v2/users/{userId}/presences/{sourceId}` and `.../purecloud`.
@@ -181,7 +210,7 @@ pub fn patch(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
         user_id,
         &source_id,
         Model::UserPresence,
-    )))
+    )?))
 }
 
 /// `GET /api/v2/users/presences/{sourceId}/bulk` and `.../purecloud/bulk`: `id` is a
@@ -203,8 +232,8 @@ pub fn get_bulk(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let presences = ids
         .iter()
         .map(|id| render(state, id, &source_id, Model::UcUserPresence))
-        .collect();
-    Ok(Reply::ok(Value::Array(presences)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Reply::ok(presences))
 }
 
 /// `PUT /api/v2/users/presences/bulk`: every item is checked before any is applied.
@@ -223,9 +252,9 @@ pub fn put_bulk(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let mut presences = Vec::with_capacity(changes.len());
     for (user_id, source_id, change) in changes {
         state.apply(&user_id, &source_id, change);
-        presences.push(render(state, &user_id, &source_id, Model::UserPresence));
+        presences.push(render(state, &user_id, &source_id, Model::UserPresence)?);
     }
-    Ok(Reply::ok(Value::Array(presences)))
+    Ok(Reply::ok(presences))
 }
 
 fn render_primary_source(state: &mut State, user_id: &str) -> Value {
