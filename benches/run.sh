@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The benchmark (`make bench`): the official Python SDK, our Python wrapper, our
 # C ABI from C and a raw ureq floor, interleaved, against one nginx on loopback
-# serving canned Presence API answers. Run from anywhere; see benches/README.md.
+# serving canned Presence API answers; then presence-sandbox beside that nginx,
+# as servers, under wrk. Run from anywhere; see benches/README.md.
 #
 # Installs what is missing: nginx (Debian's nginx-light, else nginx; needs root
-# or sudo), the venv benches/.venv with PureCloudPlatformClientV2==269.0.0 and
-# orjson (our wrapper's one dependency).
+# or sudo), wrk, the venv benches/.venv with PureCloudPlatformClientV2==269.0.0
+# and orjson (our wrapper's one dependency).
 # Exits non-zero only when something is broken, never because of a ratio.
 #
 # Environment: BENCH_ROUNDS (10), BENCH_PROCESSES (one per round), BENCH_SCALE (1),
-# BENCH_TURN_MS (100), BENCH_PAIRS (500), BENCH_COMMAND (the command recorded in
-# the results; default "make bench"); see benches/README.md.
+# BENCH_TURN_MS (100), BENCH_PAIRS (500), BENCH_SERVER_ROUNDS (3),
+# BENCH_SERVER_SECONDS (3), BENCH_COMMAND (the command recorded in the results;
+# default "make bench"); see benches/README.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -38,6 +40,15 @@ if [ -z "$NGINX" ]; then
     [ -n "$NGINX" ] || { say "nginx did not install"; exit 1; }
 fi
 
+# --- wrk, the load generator of the servers' comparison ------------------------
+if ! command -v wrk >/dev/null; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    say "installing wrk from Debian's packages"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
+    command -v wrk >/dev/null || { say "wrk did not install"; exit 1; }
+fi
+
 # --- the official SDK's venv -------------------------------------------------
 if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys, orjson; \
         sys.exit(m.version('PureCloudPlatformClientV2') != '$SDK_VERSION')" 2>/dev/null; then
@@ -62,17 +73,23 @@ mkdir -p "$BENCHES/build"
 "${CC:-cc}" -std=c11 -O2 -Wall -Wextra -Werror -pthread "$BENCHES/abi_bench.c" -Iinclude \
     -Ltarget/release -lgenesys_presence -Wl,-rpath,"$REPO/target/release" -o "$BENCHES/build/abi_bench"
 cargo build --release --quiet --locked --manifest-path "$BENCHES/floor/Cargo.toml"
+# As `make sandbox` builds it: its own target dir keeps the library as shipped.
+CARGO_TARGET_DIR=target/sandbox cargo build --release --quiet -p presence-sandbox
+SANDBOX=$REPO/target/sandbox/release/presence-sandbox
 FLOOR=$BENCHES/floor/target/release/presence-bench-floor
 
 # --- nginx on a free loopback port, stopped whatever happens -----------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/presence-bench.XXXXXX")
 chmod 755 "$WORK"   # nginx's workers run as an unprivileged user
 NGINX_PID=""
+SANDBOX_PID=""
 cleanup() {
-    if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
-        kill -TERM "$NGINX_PID" 2>/dev/null || true
-        wait "$NGINX_PID" 2>/dev/null || true
-    fi
+    for pid in "$NGINX_PID" "$SANDBOX_PID"; do
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -116,3 +133,21 @@ say "nginx $NGINX_VERSION on $BASE"
     --abi "$BENCHES/build/abi_bench" --floor "$FLOOR" --results "$BENCHES/results.md" \
     --command "${BENCH_COMMAND:-make bench}" \
     --server "nginx $NGINX_VERSION (Debian), 2 workers on CPU $((CPUS - 1)), keep-alive, canned JSON, on $BASE"
+
+# --- the sandbox beside nginx, as servers ------------------------------------
+# Placed as nginx is (the last CPU, 2 threads); wrk runs on the first.
+taskset -c $((CPUS - 1)) "$SANDBOX" --port 0 --token bench-token --workers 2 >"$WORK/sandbox.log" 2>&1 &
+SANDBOX_PID=$!
+SANDBOX_URL=""
+for _ in $(seq 100); do
+    SANDBOX_URL=$(sed -n 's/^listening on //p' "$WORK/sandbox.log" | head -n 1)
+    [ -n "$SANDBOX_URL" ] && break
+    kill -0 "$SANDBOX_PID" 2>/dev/null || break
+    sleep 0.1
+done
+[ -n "$SANDBOX_URL" ] || { say "the sandbox did not start:"; cat "$WORK/sandbox.log" >&2; exit 1; }
+say "presence-sandbox on $SANDBOX_URL"
+"$VENV/bin/python" "$BENCHES/servers.py" --wrk "$(command -v wrk)" --ids "$WORK/canned/ids.json" \
+    --server "presence-sandbox=$SANDBOX_URL" --server "nginx $NGINX_VERSION=$BASE" \
+    --results "$BENCHES/results.md" --client-cpu 0 \
+    --rounds "${BENCH_SERVER_ROUNDS:-3}" --seconds "${BENCH_SERVER_SECONDS:-3}"
