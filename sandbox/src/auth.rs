@@ -82,19 +82,20 @@ impl Auth {
         }))
     }
 
-    /// Accepts an unexpired issued token or the static token; anything else is a `401`.
-    pub fn check_bearer(&self, request: &ApiRequest) -> Result<(), ApiError> {
+    /// The request's token if it is an unexpired issued one or the static one;
+    /// anything else is a `401`.
+    pub fn check_bearer<'a>(&self, request: &'a ApiRequest) -> Result<&'a str, ApiError> {
         let Some(token) = request.authorization.as_deref().and_then(bearer_token) else {
             return Err(ApiError::unauthorized(
                 "No authentication bearer token specified in authorization header.",
             ));
         };
         if self.static_token.as_deref() == Some(token) {
-            return Ok(());
+            return Ok(token);
         }
         let issued = self.issued.lock().unwrap_or_else(PoisonError::into_inner);
         match issued.get(token) {
-            Some(expires) if *expires > Instant::now() => Ok(()),
+            Some(expires) if *expires > Instant::now() => Ok(token),
             Some(_) => Err(ApiError::unauthorized("The access token has expired.")),
             None => Err(ApiError::unauthorized("Invalid login credentials.")),
         }

@@ -16,6 +16,10 @@
 //! - Injected `429`/`503`s hit `/api/v2/` routes only, never `/oauth/token`.
 //! - Every response carries a fresh `inin-correlation-id`, also the `contextId` of
 //!   its `ErrorBody`.
+//! - With a `rate_limit`, each access token gets so many `/api/v2/` requests in each
+//!   fixed window (from its first request); answers carry `inin-ratelimit-*`, and one
+//!   over the limit is a `429` with `Retry-After`, not counted.
+//! - `GET /_sandbox/stats` (no token) tells what it has answered, by status.
 //!
 //! ```no_run
 //! use presence_sandbox::{Sandbox, SandboxOptions};
@@ -28,8 +32,10 @@
 
 mod auth;
 mod clock;
+mod controls;
 mod definitions;
 mod faults;
+mod limits;
 mod random;
 mod reply;
 mod request;
@@ -50,6 +56,7 @@ use std::thread::{self, JoinHandle};
 
 use tokio::sync::oneshot;
 
+pub use limits::RateLimit;
 use random::Rng;
 use server::Shared;
 
@@ -76,6 +83,9 @@ pub struct SandboxOptions {
     pub fault_503_rate: f64,
     /// Delay added to every request, in milliseconds.
     pub latency_ms: u64,
+    /// At most so many `/api/v2/` requests per access token in each window; none by
+    /// default.
+    pub rate_limit: Option<RateLimit>,
     /// Threads of the async runtime answering requests (at least 1); each serves any
     /// number of connections.
     pub workers: usize,
@@ -94,6 +104,7 @@ impl Default for SandboxOptions {
             retry_after_secs: 1,
             fault_503_rate: 0.0,
             latency_ms: 0,
+            rate_limit: None,
             workers: 8,
         }
     }
@@ -107,16 +118,23 @@ impl SandboxOptions {
                 message.to_owned(),
             ))
         };
+        // Named as both the field and the command line's flag.
         for (name, rate) in [
-            ("fault_429_rate", self.fault_429_rate),
-            ("fault_503_rate", self.fault_503_rate),
+            ("fault_429_rate (--fault-429-rate)", self.fault_429_rate),
+            ("fault_503_rate (--fault-503-rate)", self.fault_503_rate),
         ] {
             if !(0.0..=1.0).contains(&rate) {
                 return invalid(&format!("{name} must be between 0 and 1, not {rate}"));
             }
         }
         if self.workers == 0 {
-            return invalid("workers must be at least 1");
+            return invalid("workers (--workers) must be at least 1");
+        }
+        if self
+            .rate_limit
+            .is_some_and(|limit| limit.requests == 0 || limit.window.is_zero())
+        {
+            return invalid("rate_limit (--rate-limit) must allow at least 1 request a window");
         }
         Ok(())
     }
@@ -179,6 +197,8 @@ impl Sandbox {
         let shared = Arc::new(Shared {
             auth: auth::Auth::new(&options),
             faults: faults::Faults::new(&options),
+            limiter: options.rate_limit.map(limits::RateLimiter::new),
+            stats: Mutex::default(),
             rng: Rng::from_clock(1),
             state: Mutex::new(seed::initial_state(Rng::from_clock(2))),
         });

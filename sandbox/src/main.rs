@@ -1,6 +1,7 @@
 //! `presence-sandbox`: runs the in-memory Genesys Cloud Presence API simulator until
 //! killed. Its first line of stdout is `listening on http://HOST:PORT`.
 
+use std::fmt::Display;
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 use std::str::FromStr;
@@ -24,6 +25,8 @@ options:
   --retry-after SECS     Retry-After of those 429s (default 1)
   --fault-503-rate R     fraction 0-1 of API requests answered 503 (default 0)
   --latency-ms MS        delay added to every request (default 0)
+  --rate-limit N/WINDOW  at most N API requests per access token in each fixed
+                         WINDOW (ms, s or m: 300/60s, 20/2s); off by default
   --workers N            threads answering requests, each serving any number
                          of connections (default 8)
   --help                 show this help";
@@ -36,7 +39,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(message) => {
-            eprintln!("presence-sandbox: {message}\n\n{USAGE}");
+            eprintln!("presence-sandbox: {message} (see --help)");
             return ExitCode::from(2);
         }
     };
@@ -44,7 +47,7 @@ fn main() -> ExitCode {
         Ok(sandbox) => sandbox,
         // Out-of-range values (a rate above 1, no workers) are usage errors too.
         Err(e) if e.kind() == ErrorKind::InvalidInput => {
-            eprintln!("presence-sandbox: {e}\n\n{USAGE}");
+            eprintln!("presence-sandbox: {e} (see --help)");
             return ExitCode::from(2);
         }
         Err(e) => {
@@ -95,6 +98,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SandboxOp
             "--retry-after" => options.retry_after_secs = parse(&flag, &value()?)?,
             "--fault-503-rate" => options.fault_503_rate = parse(&flag, &value()?)?,
             "--latency-ms" => options.latency_ms = parse(&flag, &value()?)?,
+            "--rate-limit" => options.rate_limit = Some(parse(&flag, &value()?)?),
             "--workers" => options.workers = parse(&flag, &value()?)?,
             _ => return Err(format!("unknown argument '{flag}'")),
         }
@@ -102,7 +106,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SandboxOp
     Ok(Some(options))
 }
 
-fn parse<T: FromStr>(flag: &str, text: &str) -> Result<T, String> {
+fn parse<T: FromStr<Err: Display>>(flag: &str, text: &str) -> Result<T, String> {
     text.parse()
-        .map_err(|_| format!("{flag}: '{text}' is not a valid value"))
+        .map_err(|e| format!("{flag}: '{text}' is not a valid value: {e}"))
 }

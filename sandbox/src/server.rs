@@ -3,7 +3,7 @@
 
 use std::future::IntoFuture;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::extract::{Request, State as Extract};
 use axum::response::Response;
@@ -13,7 +13,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use super::auth::Auth;
+use super::controls::{self, Stats};
 use super::faults::Faults;
+use super::limits::RateLimiter;
 use super::random::Rng;
 use super::reply::{self, ApiError, Reply};
 use super::request::ApiRequest;
@@ -24,9 +26,18 @@ use super::state::State;
 pub struct Shared {
     pub auth: Auth,
     pub faults: Faults,
+    /// `--rate-limit`, when set.
+    pub limiter: Option<RateLimiter>,
+    pub stats: Mutex<Stats>,
     /// Correlation ids, tokens and fault rolls.
     pub rng: Rng,
     pub state: Mutex<State>,
+}
+
+impl Shared {
+    pub fn stats(&self) -> MutexGuard<'_, Stats> {
+        self.stats.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// Serves `listener` until `stop` fires or its sender is dropped.
@@ -46,6 +57,7 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>, stop: oneshot::Rece
 /// Answers one request. Never panics: a handler that does is answered `500`.
 async fn serve(Extract(shared): Extract<Arc<Shared>>, request: Request) -> Response {
     let correlation_id = shared.rng.uuid();
+    let control = request.uri().path().split('/').nth(1) == Some(CONTROLS);
     let outcome = match ApiRequest::read(request).await {
         Ok(parsed) => {
             let latency = shared.faults.latency();
@@ -58,8 +70,14 @@ async fn serve(Extract(shared): Extract<Arc<Shared>>, request: Request) -> Respo
         Err(error) => Err(error),
     };
     let reply = outcome.unwrap_or_else(|error| error.into_reply(&correlation_id));
+    if !control {
+        shared.stats().record(reply.status);
+    }
     reply::into_response(reply, &correlation_id)
 }
+
+/// The first path segment of the controls for tests.
+const CONTROLS: &str = "_sandbox";
 
 fn answer(shared: &Shared, request: &ApiRequest) -> Result<Reply, ApiError> {
     match request.segments.as_slice() {
@@ -73,9 +91,20 @@ fn answer(shared: &Shared, request: &ApiRequest) -> Result<Reply, ApiError> {
             if let Some(fault) = shared.faults.roll(&shared.rng) {
                 return Err(fault);
             }
-            shared.auth.check_bearer(request)?;
-            routes::handle(&shared.state, request, rest)
+            let token = shared.auth.check_bearer(request)?;
+            let Some(limiter) = &shared.limiter else {
+                return routes::handle(&shared.state, request, rest);
+            };
+            let standing = limiter.admit(token)?;
+            let mut outcome = routes::handle(&shared.state, request, rest);
+            let headers = match &mut outcome {
+                Ok(reply) => &mut reply.headers,
+                Err(error) => &mut error.headers,
+            };
+            headers.extend(standing.headers());
+            outcome
         }
+        [control, rest @ ..] if control == CONTROLS => controls::handle(shared, request, rest),
         _ => Err(ApiError::not_found("The requested resource was not found.")),
     }
 }

@@ -870,13 +870,20 @@ fn binary_rejects_bad_flags() {
         &["--port", "x"],
         &["--fault-429-rate", "2"],
         &["--port"],
+        &["--rate-limit", "300"],
+        &["--rate-limit=0/60s"],
+        &["--rate-limit", "20/2h"],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_presence-sandbox"))
             .args(args)
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(String::from_utf8_lossy(&output.stderr).contains("usage:"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        // One line that names what was wrong.
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        let flag = args[0].split('=').next().unwrap();
+        assert!(stderr.contains(flag), "{args:?}: {stderr}");
         assert!(output.stdout.is_empty());
     }
 }

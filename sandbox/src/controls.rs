@@ -1,0 +1,50 @@
+//! Controls for tests, under `/_sandbox/`: no token needed, not part of the API, and
+//! not counted in the stats they report.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::reply::{ApiError, Reply};
+use super::request::ApiRequest;
+use super::server::Shared;
+
+/// What the sandbox has answered, for `GET /_sandbox/stats`.
+#[derive(Default)]
+pub struct Stats {
+    requests: u64,
+    statuses: BTreeMap<u16, u64>,
+}
+
+impl Stats {
+    /// Counts one answered request by its status.
+    pub fn record(&mut self, status: u16) {
+        self.requests += 1;
+        *self.statuses.entry(status).or_default() += 1;
+    }
+}
+
+/// Answers a request whose path starts `/_sandbox/`; `path` is the rest.
+pub fn handle(shared: &Shared, request: &ApiRequest, path: &[String]) -> Result<Reply, ApiError> {
+    match path {
+        [stats] if stats == "stats" => {
+            if request.method != "GET" {
+                return Err(ApiError::method_not_allowed(&["GET"]));
+            }
+            let stats = shared.stats();
+            let statuses: BTreeMap<String, u64> = stats
+                .statuses
+                .iter()
+                .map(|(status, count)| (status.to_string(), *count))
+                .collect();
+            Ok(Reply::ok(json!({
+                "requests": stats.requests,
+                "statuses": statuses,
+                // Notifications are not emulated yet: no channel or websocket exists.
+                "channels": 0,
+                "websockets": 0,
+            })))
+        }
+        _ => Err(ApiError::not_found("No such sandbox control.")),
+    }
+}
