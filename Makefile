@@ -82,9 +82,11 @@ memcheck: $(EXAMPLES) $(SANITIZED) sandbox
 		"$(VALGRIND) build/quickstart" "$(VALGRIND) build/quickstart_cpp" \
 		build/quickstart_asan build/quickstart_cpp_asan
 
-## The Python wrapper's tests (creates .venv with pytest).
-python-test: build
-	GENESYS_PRESENCE_LIB=$(CURDIR)/$(RELEASE_DIR)/libgenesys_presence.so bindings/python/run_tests.sh
+## The Python wrapper's tests (creates .venv with pytest), the README's sandbox
+## example among them.
+python-test: build sandbox
+	GENESYS_PRESENCE_LIB=$(CURDIR)/$(RELEASE_DIR)/libgenesys_presence.so \
+		PRESENCE_SANDBOX=$(CURDIR)/$(SANDBOX) bindings/python/run_tests.sh
 
 ## `pip install ./bindings/python` in a throw-away venv builds and bundles the
 ## library; the installed package then works from another directory.

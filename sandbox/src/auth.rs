@@ -1,7 +1,7 @@
-//! The OAuth client-credentials grant (`POST /oauth/token`) and the bearer-token
-//! check in front of every `/api/v2/` route.
+//! The OAuth grants of `POST /oauth/token` (client credentials, and refresh tokens
+//! that rotate) and the bearer-token check in front of every `/api/v2/` route.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -21,6 +21,8 @@ pub struct Auth {
     ttl: Duration,
     static_token: Option<String>,
     issued: Mutex<HashMap<String, Instant>>,
+    /// Refresh tokens that may be used (once each).
+    refresh_tokens: Mutex<HashSet<String>>,
 }
 
 impl Auth {
@@ -32,11 +34,14 @@ impl Auth {
             ttl: Duration::from_secs(options.token_ttl_secs),
             static_token: options.static_token.clone(),
             issued: Mutex::new(HashMap::new()),
+            refresh_tokens: Mutex::new(options.refresh_token.iter().cloned().collect()),
         }
     }
 
     /// Answers `POST /oauth/token`: HTTP Basic client credentials and the form body
-    /// `grant_type=client_credentials`. Failures use OAuth's error JSON, not ErrorBody.
+    /// `grant_type=client_credentials`, or `grant_type=refresh_token&refresh_token=R`,
+    /// which also answers a new refresh token and retires `R` (rotation, as Genesys
+    /// Cloud's login service does). Failures use OAuth's error JSON, not ErrorBody.
     pub fn issue_token(&self, request: &ApiRequest, rng: &Rng) -> Reply {
         let Some((id, secret)) = request.authorization.as_deref().and_then(basic_credentials)
         else {
@@ -54,32 +59,51 @@ impl Auth {
         let Some(form) = form else {
             return oauth_error("invalid_request", "the form body is not valid");
         };
-        match form
-            .iter()
-            .find(|p| p.key == "grant_type")
-            .map(|p| p.value.as_str())
-        {
-            Some("client_credentials") => {}
-            Some(other) => {
-                return oauth_error(
-                    "unsupported_grant_type",
-                    &format!("grant type '{other}' is not supported"),
-                )
+        let field = |name: &str| {
+            form.iter()
+                .find(|p| p.key == name)
+                .map(|p| p.value.as_str())
+        };
+        match field("grant_type") {
+            Some("client_credentials") => Reply::ok(self.access_token(rng)),
+            Some("refresh_token") => {
+                let Some(used) = field("refresh_token").filter(|t| !t.is_empty()) else {
+                    return oauth_error("invalid_request", "refresh_token is required");
+                };
+                let mut valid = self
+                    .refresh_tokens
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                if !valid.remove(used) {
+                    return oauth_error("invalid_grant", "the refresh token is not valid");
+                }
+                let refresh_token = rng.token();
+                valid.insert(refresh_token.clone());
+                let mut answer = self.access_token(rng);
+                answer["refresh_token"] = refresh_token.into();
+                Reply::ok(answer)
             }
-            None => return oauth_error("invalid_request", "grant_type is required"),
+            Some(other) => oauth_error(
+                "unsupported_grant_type",
+                &format!("grant type '{other}' is not supported"),
+            ),
+            None => oauth_error("invalid_request", "grant_type is required"),
         }
+    }
 
+    /// Issues a new access token: the grant's answer, without a refresh token.
+    fn access_token(&self, rng: &Rng) -> serde_json::Value {
         let token = rng.token();
         let now = Instant::now();
         let mut issued = self.issued.lock().unwrap_or_else(PoisonError::into_inner);
         // Forget expired tokens here so a long-running sandbox doesn't grow forever.
         issued.retain(|_, expires| *expires > now);
         issued.insert(token.clone(), now + self.ttl);
-        Reply::ok(json!({
+        json!({
             "access_token": token,
             "token_type": "bearer",
             "expires_in": self.ttl.as_secs(),
-        }))
+        })
     }
 
     /// The request's token if it is an unexpired issued one or the static one;

@@ -10,6 +10,8 @@
 //! Behaviour worth knowing when testing against it:
 //! - Every `/api/v2/` request needs `Authorization: Bearer` with a token from
 //!   `/oauth/token` (valid for `token_ttl_secs`) or the configured `static_token`.
+//! - A `refresh_token` grant retires the refresh token it uses and answers the next
+//!   one with the access token; a retired one is refused (`400 invalid_grant`).
 //! - `DELETE` of a definition or source deactivates it; it stays readable and is
 //!   listed under `deleted`/`deactivated` filters. The built-in ones refuse (`400`).
 //! - Bulk reads take at most 50 distinct ids; a bulk write is all or nothing.
@@ -75,6 +77,9 @@ pub struct SandboxOptions {
     pub token_ttl_secs: u64,
     /// A bearer token that is always accepted, for tests that skip the OAuth step.
     pub static_token: Option<String>,
+    /// A refresh token `POST /oauth/token` accepts once (`grant_type=refresh_token`);
+    /// each use answers the next one.
+    pub refresh_token: Option<String>,
     /// Fraction (0–1) of `/api/v2/` requests answered `429 Too Many Requests`.
     pub fault_429_rate: f64,
     /// The `Retry-After` seconds sent with injected `429`s.
@@ -100,6 +105,7 @@ impl Default for SandboxOptions {
             client_secret: "sandbox-secret".to_owned(),
             token_ttl_secs: 3600,
             static_token: None,
+            refresh_token: None,
             fault_429_rate: 0.0,
             retry_after_secs: 1,
             fault_503_rate: 0.0,
@@ -129,6 +135,9 @@ impl SandboxOptions {
         }
         if self.workers == 0 {
             return invalid("workers (--workers) must be at least 1");
+        }
+        if self.refresh_token.as_deref() == Some("") {
+            return invalid("refresh_token (--refresh-token) must not be empty");
         }
         if self
             .rate_limit

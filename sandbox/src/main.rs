@@ -21,6 +21,8 @@ options:
   --client-secret S      OAuth client secret (default sandbox-secret)
   --token-ttl SECS       lifetime of issued tokens (default 3600)
   --token T              a bearer token that is always accepted
+  --refresh-token R      a refresh token the refresh_token grant accepts; each
+                         use answers a new one and retires the old
   --fault-429-rate R     fraction 0-1 of API requests answered 429 (default 0)
   --retry-after SECS     Retry-After of those 429s (default 1)
   --fault-503-rate R     fraction 0-1 of API requests answered 503 (default 0)
@@ -94,6 +96,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SandboxOp
             "--client-secret" => options.client_secret = value()?,
             "--token-ttl" => options.token_ttl_secs = parse(&flag, &value()?)?,
             "--token" => options.static_token = Some(value()?),
+            "--refresh-token" => options.refresh_token = Some(value()?),
             "--fault-429-rate" => options.fault_429_rate = parse(&flag, &value()?)?,
             "--retry-after" => options.retry_after_secs = parse(&flag, &value()?)?,
             "--fault-503-rate" => options.fault_503_rate = parse(&flag, &value()?)?,

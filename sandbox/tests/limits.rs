@@ -1,4 +1,5 @@
-//! `--rate-limit` and `GET /_sandbox/stats`, over real HTTP.
+//! The sandbox's limits, over real HTTP: `--rate-limit`, the refresh-token grant
+//! (`--refresh-token`), and `GET /_sandbox/stats`.
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -16,10 +17,13 @@ fn sandbox(rate_limit: Option<&str>) -> Sandbox {
     Sandbox::start(SandboxOptions {
         static_token: Some(TOKEN.to_owned()),
         rate_limit: rate_limit.map(|text| text.parse::<RateLimit>().unwrap()),
+        refresh_token: Some(REFRESH_TOKEN.to_owned()),
         ..SandboxOptions::default()
     })
     .expect("sandbox starts")
 }
+
+const REFRESH_TOKEN: &str = "seeded-refresh-token";
 
 fn agent() -> Agent {
     Agent::config_builder()
@@ -90,18 +94,36 @@ fn get(sandbox: &Sandbox, path: &str, token: Option<&str>) -> Answer {
     }
 }
 
-/// A token from `POST /oauth/token` with the default client's credentials.
-fn issued_token(sandbox: &Sandbox) -> String {
-    let credentials = STANDARD.encode("sandbox-client:sandbox-secret");
+/// `POST /oauth/token` with `client:secret` as Basic credentials and `form`.
+fn token_request(sandbox: &Sandbox, client: &str, form: &str) -> (u16, Value) {
+    let credentials = STANDARD.encode(client);
     let mut response = agent()
         .post(format!("{}/oauth/token", sandbox.url()))
         .header("Authorization", format!("Basic {credentials}"))
         .content_type("application/x-www-form-urlencoded")
-        .send("grant_type=client_credentials")
+        .send(form)
         .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    let body: Value = serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    let body = serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    (response.status().as_u16(), body)
+}
+
+const CLIENT: &str = "sandbox-client:sandbox-secret";
+
+/// A token from the client-credentials grant.
+fn issued_token(sandbox: &Sandbox) -> String {
+    let (status, body) = token_request(sandbox, CLIENT, "grant_type=client_credentials");
+    assert_eq!(status, 200);
+    assert!(body.get("refresh_token").is_none(), "{body}");
     body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// The refresh grant with `refresh_token`.
+fn refresh(sandbox: &Sandbox, refresh_token: &str) -> (u16, Value) {
+    token_request(
+        sandbox,
+        CLIENT,
+        &format!("grant_type=refresh_token&refresh_token={refresh_token}"),
+    )
 }
 
 #[test]
@@ -222,4 +244,72 @@ fn unknown_controls_and_methods_are_refused() {
     assert_eq!(wrong.status().as_u16(), 405);
     let body: Value = serde_json::from_str(&wrong.body_mut().read_to_string().unwrap()).unwrap();
     assert_eq!(body["code"], "method.not.allowed");
+}
+
+#[test]
+fn refresh_tokens_rotate_and_a_used_one_is_refused() {
+    let sandbox = sandbox(None);
+    let (status, first) = refresh(&sandbox, REFRESH_TOKEN);
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["token_type"], "bearer");
+    assert_eq!(first["expires_in"], 3600);
+    let access_token = first["access_token"].as_str().unwrap();
+    let next = first["refresh_token"].as_str().unwrap();
+    assert_ne!(next, REFRESH_TOKEN);
+    assert_eq!(get(&sandbox, USER, Some(access_token)).status, 200);
+
+    // The seeded token is retired: using it again is refused, and changes nothing.
+    let (status, reused) = refresh(&sandbox, REFRESH_TOKEN);
+    assert_eq!((status, &reused["error"]), (400, &json!("invalid_grant")));
+
+    let (status, second) = refresh(&sandbox, next);
+    assert_eq!(status, 200, "{second}");
+    assert_ne!(second["refresh_token"], first["refresh_token"]);
+    assert_ne!(second["access_token"], first["access_token"]);
+    assert_eq!(refresh(&sandbox, next).0, 400);
+    // Both access tokens stay good until they expire.
+    assert_eq!(get(&sandbox, USER, Some(access_token)).status, 200);
+    let second_access = second["access_token"].as_str().unwrap();
+    assert_eq!(get(&sandbox, USER, Some(second_access)).status, 200);
+}
+
+#[test]
+fn bad_refresh_requests_get_oauth_errors() {
+    let sandbox = sandbox(None);
+    for (client, form, error) in [
+        (CLIENT, "grant_type=refresh_token", "invalid_request"),
+        (
+            CLIENT,
+            "grant_type=refresh_token&refresh_token=",
+            "invalid_request",
+        ),
+        (
+            CLIENT,
+            "grant_type=refresh_token&refresh_token=made-up",
+            "invalid_grant",
+        ),
+        (
+            "sandbox-client:wrong",
+            "grant_type=refresh_token&refresh_token=seeded-refresh-token",
+            "invalid_client",
+        ),
+        (
+            CLIENT,
+            "grant_type=refresh_token&refresh_token=%FF",
+            "invalid_request",
+        ),
+    ] {
+        let (status, body) = token_request(&sandbox, client, form);
+        assert_eq!((status, &body["error"]), (400, &json!(error)), "{form}");
+        assert!(body["error_description"].is_string(), "{body}");
+    }
+    // None of those used up the seeded token.
+    assert_eq!(refresh(&sandbox, REFRESH_TOKEN).0, 200);
+}
+
+#[test]
+fn without_a_seed_no_refresh_token_is_accepted() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+    let (status, body) = refresh(&sandbox, REFRESH_TOKEN);
+    assert_eq!((status, &body["error"]), (400, &json!("invalid_grant")));
 }

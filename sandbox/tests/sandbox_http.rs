@@ -873,6 +873,7 @@ fn binary_rejects_bad_flags() {
         &["--rate-limit", "300"],
         &["--rate-limit=0/60s"],
         &["--rate-limit", "20/2h"],
+        &["--refresh-token="],
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_presence-sandbox"))
             .args(args)
