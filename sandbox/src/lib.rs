@@ -38,6 +38,7 @@ mod controls;
 mod definitions;
 mod faults;
 mod limits;
+mod notifications;
 mod random;
 mod reply;
 mod request;
@@ -55,6 +56,7 @@ use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 
@@ -91,6 +93,9 @@ pub struct SandboxOptions {
     /// At most so many `/api/v2/` requests per access token in each window; none by
     /// default.
     pub rate_limit: Option<RateLimit>,
+    /// Lifetime of notification channels, in seconds (24 hours by default, as on
+    /// Genesys Cloud).
+    pub channel_ttl_secs: u64,
     /// Threads of the async runtime answering requests (at least 1); each serves any
     /// number of connections.
     pub workers: usize,
@@ -111,6 +116,7 @@ impl Default for SandboxOptions {
             fault_503_rate: 0.0,
             latency_ms: 0,
             rate_limit: None,
+            channel_ttl_secs: 86_400,
             workers: 8,
         }
     }
@@ -135,6 +141,9 @@ impl SandboxOptions {
         }
         if self.workers == 0 {
             return invalid("workers (--workers) must be at least 1");
+        }
+        if self.channel_ttl_secs == 0 {
+            return invalid("channel_ttl_secs (--channel-ttl-secs) must be at least 1");
         }
         if self.refresh_token.as_deref() == Some("") {
             return invalid("refresh_token (--refresh-token) must not be empty");
@@ -209,7 +218,13 @@ impl Sandbox {
             limiter: options.rate_limit.map(limits::RateLimiter::new),
             stats: Mutex::default(),
             rng: Rng::from_clock(1),
-            state: Mutex::new(seed::initial_state(Rng::from_clock(2))),
+            state: Mutex::new(seed::initial_state(
+                Rng::from_clock(2),
+                notifications::Channels::new(
+                    Duration::from_secs(options.channel_ttl_secs),
+                    address,
+                ),
+            )),
         });
         let (stop, stopped) = oneshot::channel();
         let server = thread::Builder::new()

@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH};
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, HOST};
 use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 
@@ -28,6 +28,8 @@ pub struct ApiRequest {
     pub query: Vec<QueryParam>,
     /// The `Authorization` header, if any.
     pub authorization: Option<String>,
+    /// The `Host` header, if any.
+    pub host: Option<String>,
     /// The raw body, at most [`MAX_BODY_BYTES`].
     pub body: Vec<u8>,
 }
@@ -69,16 +71,18 @@ impl ApiRequest {
             .map(uri::decode)
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| ApiError::bad_request("The request path is not valid UTF-8."))?;
-        let authorization = head
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
+        let header = |name| {
+            head.headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
         Ok(ApiRequest {
             method: head.method.as_str().to_ascii_uppercase(),
             segments,
             query: parse_query(head.uri.query().unwrap_or(""))?,
-            authorization,
+            authorization: header(AUTHORIZATION),
+            host: header(HOST),
             body,
         })
     }
@@ -203,6 +207,7 @@ mod tests {
             segments: Vec::new(),
             query: parse_query(query).unwrap(),
             authorization: None,
+            host: None,
             body: Vec::new(),
         }
     }

@@ -10,7 +10,7 @@ use super::definitions::{self, Shape};
 use super::reply::{ApiError, Reply};
 use super::request::ApiRequest;
 use super::state::State;
-use super::{settings, sources, system_presence, users};
+use super::{notifications, settings, sources, system_presence, users};
 
 /// One request as a handler sees it: the request and the path's named parameters.
 pub struct Call<'a> {
@@ -28,7 +28,7 @@ impl Call<'_> {
     }
 }
 
-type Handler = fn(&mut State, &Call) -> Result<Reply, ApiError>;
+pub type Handler = fn(&mut State, &Call) -> Result<Reply, ApiError>;
 
 /// What the sandbox does for each operation of the library's table, by `operationId`.
 /// The methods and paths come from the table itself.
@@ -97,17 +97,22 @@ impl Route {
     }
 }
 
-/// A route for every operation of the table. One the sandbox has no handler for yet
-/// is still routed, and answered `501`.
+/// A route for every operation of the table, and the notification routes. An
+/// operation the sandbox has no handler for yet is still routed, and answered `501`.
 static ROUTES: LazyLock<Vec<Route>> = LazyLock::new(|| {
-    OPERATIONS
+    let operations = OPERATIONS.iter().map(|operation| Route {
+        method: operation.method.as_str(),
+        pattern: api_path(operation).split('/').collect(),
+        handler: handler_of(operation.id),
+    });
+    let notifications = notifications::ROUTES
         .iter()
-        .map(|operation| Route {
-            method: operation.method.as_str(),
-            pattern: api_path(operation).split('/').collect(),
-            handler: handler_of(operation.id),
-        })
-        .collect()
+        .map(|&(method, path, handler)| Route {
+            method,
+            pattern: path.split('/').collect(),
+            handler,
+        });
+    operations.chain(notifications).collect()
 });
 
 /// The operation's path below `/api/v2/`.
@@ -215,7 +220,7 @@ mod tests {
 
     #[test]
     fn every_operation_of_the_table_has_a_route_and_a_handler() {
-        assert_eq!(ROUTES.len(), OPERATIONS.len());
+        assert_eq!(ROUTES.len(), OPERATIONS.len() + notifications::ROUTES.len());
         for operation in OPERATIONS {
             assert!(
                 operation.path.starts_with(API_PREFIX),

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::clock::now_rfc3339;
+use super::notifications::Channels;
 use super::random::{stable_uuid, Rng};
 use super::settings::PresenceSettings;
 use super::state::{Definition, Origin, Source, State};
@@ -21,7 +22,7 @@ pub fn purecloud_source_id() -> String {
 }
 
 /// A new sandbox's state; `ids` generates the ids of entities created later.
-pub fn initial_state(ids: Rng) -> State {
+pub fn initial_state(ids: Rng, channels: Channels) -> State {
     let created = now_rfc3339();
     let home_division_id = stable_uuid("division/Home");
     let definitions = SystemPresence::ALL
@@ -54,5 +55,6 @@ pub fn initial_state(ids: Rng) -> State {
         home_division_id,
         offline_definition_id: primary_definition_id(SystemPresence::Offline),
         ids,
+        channels,
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::clock::now_rfc3339;
+use super::notifications::Channels;
 use super::random::Rng;
 use super::reply::ApiError;
 use super::settings::PresenceSettings;
@@ -93,6 +94,7 @@ pub struct State {
     /// The definition new users start in (the primary `Offline` one).
     pub offline_definition_id: String,
     pub ids: Rng,
+    pub channels: Channels,
 }
 
 impl State {
