@@ -31,6 +31,7 @@ pub fn handle(shared: &Shared, request: &ApiRequest, path: &[String]) -> Result<
             if request.method != "GET" {
                 return Err(ApiError::method_not_allowed(&["GET"]));
             }
+            let channels = shared.state().channels.live().len();
             let stats = shared.stats();
             let statuses: BTreeMap<String, u64> = stats
                 .statuses
@@ -40,9 +41,8 @@ pub fn handle(shared: &Shared, request: &ApiRequest, path: &[String]) -> Result<
             Ok(Reply::ok(json!({
                 "requests": stats.requests,
                 "statuses": statuses,
-                // Notifications are not emulated yet: no channel or websocket exists.
-                "channels": 0,
-                "websockets": 0,
+                "channels": channels,
+                "websockets": shared.open_sockets(),
             })))
         }
         _ => Err(ApiError::not_found("No such sandbox control.")),

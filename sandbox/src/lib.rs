@@ -51,9 +51,11 @@ mod state;
 mod system_presence;
 mod uri;
 mod users;
+mod websocket;
 
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -96,6 +98,9 @@ pub struct SandboxOptions {
     /// Lifetime of notification channels, in seconds (24 hours by default, as on
     /// Genesys Cloud).
     pub channel_ttl_secs: u64,
+    /// Seconds between heartbeats on every notification websocket (30, as on Genesys
+    /// Cloud).
+    pub heartbeat_secs: u64,
     /// Threads of the async runtime answering requests (at least 1); each serves any
     /// number of connections.
     pub workers: usize,
@@ -117,6 +122,7 @@ impl Default for SandboxOptions {
             latency_ms: 0,
             rate_limit: None,
             channel_ttl_secs: 86_400,
+            heartbeat_secs: 30,
             workers: 8,
         }
     }
@@ -144,6 +150,9 @@ impl SandboxOptions {
         }
         if self.channel_ttl_secs == 0 {
             return invalid("channel_ttl_secs (--channel-ttl-secs) must be at least 1");
+        }
+        if self.heartbeat_secs == 0 {
+            return invalid("heartbeat_secs (--heartbeat-secs) must be at least 1");
         }
         if self.refresh_token.as_deref() == Some("") {
             return invalid("refresh_token (--refresh-token) must not be empty");
@@ -217,11 +226,13 @@ impl Sandbox {
             faults: faults::Faults::new(&options),
             limiter: options.rate_limit.map(limits::RateLimiter::new),
             stats: Mutex::default(),
+            open_sockets: AtomicUsize::new(0),
             rng: Rng::from_clock(1),
             state: Mutex::new(seed::initial_state(
                 Rng::from_clock(2),
                 notifications::Channels::new(
                     Duration::from_secs(options.channel_ttl_secs),
+                    Duration::from_secs(options.heartbeat_secs),
                     address,
                 ),
             )),

@@ -30,6 +30,8 @@ options:
   --rate-limit N/WINDOW  at most N API requests per access token in each fixed
                          WINDOW (ms, s or m: 300/60s, 20/2s); off by default
   --channel-ttl-secs S   lifetime of notification channels (default 86400)
+  --heartbeat-secs S     between heartbeats on notification websockets
+                         (default 30)
   --workers N            threads answering requests, each serving any number
                          of connections (default 8)
   --help                 show this help";
@@ -103,6 +105,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Option<SandboxOp
             "--fault-503-rate" => options.fault_503_rate = parse(&flag, &value()?)?,
             "--latency-ms" => options.latency_ms = parse(&flag, &value()?)?,
             "--rate-limit" => options.rate_limit = Some(parse(&flag, &value()?)?),
+            "--heartbeat-secs" => options.heartbeat_secs = parse(&flag, &value()?)?,
             "--channel-ttl-secs" => options.channel_ttl_secs = parse(&flag, &value()?)?,
             "--workers" => options.workers = parse(&flag, &value()?)?,
             _ => return Err(format!("unknown argument '{flag}'")),

@@ -1,18 +1,21 @@
-//! The Notifications API's channels and their topic subscriptions: the REST half of
-//! presence change notifications.
+//! The Notifications API's channels and their topic subscriptions, and the delivery
+//! of presence changes to the channels' websockets.
 //!
 //! These routes are not operations of the library's table (the library uses them
 //! internally), so the sandbox lists them here, in the same form.
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
+use axum::extract::ws::Message;
 use serde_json::{json, Value};
 
 use super::clock::rfc3339;
 use super::reply::{ApiError, Reply};
 use super::routes::{Call, Handler};
 use super::state::State;
+use super::websocket::SocketQueue;
 
 /// At most so many topics on one channel, as on Genesys Cloud.
 pub const MAX_TOPICS_PER_CHANNEL: usize = 1000;
@@ -54,24 +57,60 @@ pub struct Channel {
     pub id: String,
     pub expires: SystemTime,
     /// In the order subscribed, without repeats.
-    pub topics: Vec<String>,
+    topics: Vec<String>,
+    /// The users of `topics`, to find a change's listeners at once.
+    users: HashSet<String>,
+    /// The queues of its open websockets. Dropping one closes its socket.
+    sockets: Vec<SocketQueue>,
 }
 
 /// Every channel of the sandbox's one OAuth client, oldest first.
 pub struct Channels {
     list: Vec<Channel>,
     ttl: Duration,
+    /// Between heartbeats on every websocket.
+    heartbeat: Duration,
     /// Where websockets connect when a request names no `Host`.
     address: SocketAddr,
 }
 
 impl Channels {
-    /// No channels yet; each one made lives `ttl`.
-    pub fn new(ttl: Duration, address: SocketAddr) -> Channels {
+    /// No channels yet; each one made lives `ttl`, and its sockets hear a heartbeat
+    /// every `heartbeat`.
+    pub fn new(ttl: Duration, heartbeat: Duration, address: SocketAddr) -> Channels {
         Channels {
             list: Vec::new(),
             ttl,
+            heartbeat,
             address,
+        }
+    }
+
+    /// Adds a websocket's queue to channel `id`; the channel's expiry and the
+    /// heartbeat period, or `None` if there is no such live channel.
+    pub fn attach(&mut self, id: &str, queue: SocketQueue) -> Option<(SystemTime, Duration)> {
+        let heartbeat = self.heartbeat;
+        let channel = self.channel(id).ok()?;
+        channel.sockets.push(queue);
+        Some((channel.expires, heartbeat))
+    }
+
+    /// Whether any live channel is subscribed to `user_id`'s presence.
+    pub fn hears(&mut self, user_id: &str) -> bool {
+        self.live()
+            .iter()
+            .any(|channel| channel.users.contains(user_id))
+    }
+
+    /// Queues `message` for every socket of every channel subscribed to `user_id`'s
+    /// presence. Never waits: a socket whose queue is full is dropped (and closes).
+    pub fn publish(&mut self, user_id: &str, message: &Message) {
+        for channel in self.live() {
+            if channel.users.contains(user_id) {
+                channel
+                    .sockets
+                    .retain(|queue| queue.try_send(message.clone()).is_ok());
+            }
         }
     }
 
@@ -132,6 +171,8 @@ fn create_channel(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
         id,
         expires,
         topics: Vec::new(),
+        users: HashSet::new(),
+        sockets: Vec::new(),
     });
     let channel = channels.list.last().ok_or_else(ApiError::internal)?;
     Ok(Reply::ok(render_channel(channels, channel, call)))
@@ -171,11 +212,9 @@ fn replace_subscriptions(state: &mut State, call: &Call) -> Result<Reply, ApiErr
 
 /// `DELETE .../subscriptions`: the channel hears nothing more.
 fn delete_subscriptions(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
-    state
-        .channels
-        .channel(call.param("channelId"))?
-        .topics
-        .clear();
+    let channel = state.channels.channel(call.param("channelId"))?;
+    channel.topics.clear();
+    channel.users.clear();
     Ok(Reply::empty(204))
 }
 
@@ -183,10 +222,13 @@ fn delete_subscriptions(state: &mut State, call: &Call) -> Result<Reply, ApiErro
 /// [`MAX_TOPICS_PER_CHANNEL`]; then nothing changes.
 fn set_topics(channel: &mut Channel, topics: Vec<String>) -> Result<Reply, ApiError> {
     let mut unique: Vec<String> = Vec::with_capacity(topics.len());
-    let mut seen = std::collections::HashSet::with_capacity(topics.len());
+    let mut users = HashSet::with_capacity(topics.len());
     for topic in topics {
-        if seen.insert(topic.clone()) {
-            unique.push(topic);
+        // Every topic here was checked by `topics_of`.
+        if let Some(user) = user_of_topic(&topic) {
+            if users.insert(user.to_owned()) {
+                unique.push(topic);
+            }
         }
     }
     if unique.len() > MAX_TOPICS_PER_CHANNEL {
@@ -196,6 +238,7 @@ fn set_topics(channel: &mut Channel, topics: Vec<String>) -> Result<Reply, ApiEr
         )));
     }
     channel.topics = unique;
+    channel.users = users;
     Ok(render_topics(channel))
 }
 
@@ -225,6 +268,11 @@ fn topics_of(call: &Call) -> Result<Vec<String>, ApiError> {
             Ok(topic.to_owned())
         })
         .collect()
+}
+
+/// The topic of `user_id`'s presence.
+pub fn presence_topic(user_id: &str) -> String {
+    format!("{TOPIC_PREFIX}{user_id}{TOPIC_SUFFIX}")
 }
 
 /// The user id of a `v2.users.{userId}.presence` topic.

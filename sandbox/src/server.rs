@@ -3,6 +3,7 @@
 
 use std::future::IntoFuture;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::extract::{Request, State as Extract};
@@ -21,6 +22,7 @@ use super::reply::{self, ApiError, Reply};
 use super::request::ApiRequest;
 use super::routes;
 use super::state::State;
+use super::websocket;
 
 /// What every connection's task shares.
 pub struct Shared {
@@ -29,6 +31,7 @@ pub struct Shared {
     /// `--rate-limit`, when set.
     pub limiter: Option<RateLimiter>,
     pub stats: Mutex<Stats>,
+    pub open_sockets: AtomicUsize,
     /// Correlation ids, tokens and fault rolls.
     pub rng: Rng,
     pub state: Mutex<State>,
@@ -37,6 +40,30 @@ pub struct Shared {
 impl Shared {
     pub fn stats(&self) -> MutexGuard<'_, Stats> {
         self.stats.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Counts an open websocket until the guard is dropped.
+    pub fn socket_opened(self: &Arc<Shared>) -> OpenSocket {
+        self.open_sockets.fetch_add(1, Ordering::SeqCst);
+        OpenSocket(self.clone())
+    }
+
+    /// How many websockets are open.
+    pub fn open_sockets(&self) -> usize {
+        self.open_sockets.load(Ordering::SeqCst)
+    }
+}
+
+/// One open websocket, counted while it lives.
+pub struct OpenSocket(Arc<Shared>);
+
+impl Drop for OpenSocket {
+    fn drop(&mut self) {
+        self.0.open_sockets.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -56,6 +83,12 @@ pub async fn run(listener: TcpListener, shared: Arc<Shared>, stop: oneshot::Rece
 
 /// Answers one request. Never panics: a handler that does is answered `500`.
 async fn serve(Extract(shared): Extract<Arc<Shared>>, request: Request) -> Response {
+    if let Some(channel_id) = websocket::channel_of_path(request.uri().path()) {
+        let channel_id = channel_id.to_owned();
+        let response = websocket::connect(shared.clone(), &channel_id, request).await;
+        shared.stats().record(response.status().as_u16());
+        return response;
+    }
     let correlation_id = shared.rng.uuid();
     let control = request.uri().path().split('/').nth(1) == Some(CONTROLS);
     let outcome = match ApiRequest::read(request).await {

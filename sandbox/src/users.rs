@@ -1,9 +1,11 @@
 //! Users' presences: per source, in bulk, and each user's primary source.
 
+use axum::extract::ws::Message;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
+use super::notifications::presence_topic;
 use super::reply::{ApiError, Reply};
 use super::routes::Call;
 use super::state::{PresenceChange, State};
@@ -180,6 +182,43 @@ fn render(
     serde_json::value::to_raw_value(&view).map_err(|_| ApiError::internal())
 }
 
+/// Tells the channels subscribed to `user_id` of the change to their presence on
+/// `source_id`, when that is the presence the user shows: their primary source's.
+fn notify(state: &mut State, user_id: &str, source_id: &str) {
+    if !state.channels.hears(user_id) {
+        return;
+    }
+    let correlation_id = state.new_id();
+    let Some(user) = state.users.get(user_id) else {
+        return;
+    };
+    let Some(presence) = user.presences.get(source_id) else {
+        return;
+    };
+    if user.primary_source_id != source_id {
+        return;
+    }
+    let system_presence = state
+        .definition(&presence.definition_id)
+        .map_or(SystemPresence::Offline, |d| d.system_presence);
+    let event = json!({
+        "topicName": presence_topic(user_id),
+        "version": "2",
+        "eventBody": {
+            "source": state.source(source_id).map_or("", |s| s.name.as_str()),
+            "presenceDefinition": {
+                "id": presence.definition_id,
+                "systemPresence": system_presence.name(),
+            },
+            "message": presence.message.as_deref().unwrap_or(""),
+            "modifiedDate": presence.modified_date,
+        },
+        "metadata": {"CorrelationId": correlation_id},
+    });
+    let message = Message::text(event.to_string());
+    state.channels.publish(user_id, &message);
+}
+
 /// The source named by the path's `sourceId`, or `PURECLOUD` on the `purecloud` routes.
 fn path_source(state: &State, call: &Call) -> Result<String, ApiError> {
     match call.param("sourceId") {
@@ -205,6 +244,7 @@ pub fn patch(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let change = call.request.json::<PresencePatch>()?.validate(state)?;
     let user_id = call.param("userId");
     state.apply(user_id, &source_id, change);
+    notify(state, user_id, &source_id);
     Ok(Reply::ok(render(
         state,
         user_id,
@@ -252,6 +292,7 @@ pub fn put_bulk(state: &mut State, call: &Call) -> Result<Reply, ApiError> {
     let mut presences = Vec::with_capacity(changes.len());
     for (user_id, source_id, change) in changes {
         state.apply(&user_id, &source_id, change);
+        notify(state, &user_id, &source_id);
         presences.push(render(state, &user_id, &source_id, Model::UserPresence)?);
     }
     Ok(Reply::ok(presences))
