@@ -8,6 +8,7 @@ use serde_json::json;
 use super::reply::{ApiError, Reply};
 use super::request::ApiRequest;
 use super::server::Shared;
+use super::websocket::Trouble;
 
 /// What the sandbox has answered, for `GET /_sandbox/stats`.
 #[derive(Default)]
@@ -44,6 +45,19 @@ pub fn handle(shared: &Shared, request: &ApiRequest, path: &[String]) -> Result<
                 "channels": channels,
                 "websockets": shared.open_sockets(),
             })))
+        }
+        [notifications, name] if notifications == "notifications" => {
+            let Some(trouble) = Trouble::from_name(name) else {
+                return Err(ApiError::not_found(format!(
+                    "No such notifications control '{name}': drop, stall or socket-closing."
+                )));
+            };
+            if request.method != "POST" {
+                return Err(ApiError::method_not_allowed(&["POST"]));
+            }
+            // No receiver (no websocket open) is not an error: none was told.
+            let told = shared.trouble.send(trouble).unwrap_or(0);
+            Ok(Reply::ok(json!({ "websockets": told })))
         }
         _ => Err(ApiError::not_found("No such sandbox control.")),
     }

@@ -227,6 +227,7 @@ impl Sandbox {
             limiter: options.rate_limit.map(limits::RateLimiter::new),
             stats: Mutex::default(),
             open_sockets: AtomicUsize::new(0),
+            trouble: tokio::sync::broadcast::channel(16).0,
             rng: Rng::from_clock(1),
             state: Mutex::new(seed::initial_state(
                 Rng::from_clock(2),

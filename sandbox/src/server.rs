@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{broadcast, oneshot};
 
 use super::auth::Auth;
 use super::controls::{self, Stats};
@@ -22,7 +22,7 @@ use super::reply::{self, ApiError, Reply};
 use super::request::ApiRequest;
 use super::routes;
 use super::state::State;
-use super::websocket;
+use super::websocket::{self, Trouble};
 
 /// What every connection's task shares.
 pub struct Shared {
@@ -32,6 +32,8 @@ pub struct Shared {
     pub limiter: Option<RateLimiter>,
     pub stats: Mutex<Stats>,
     pub open_sockets: AtomicUsize,
+    /// Tells every websocket of trouble to make.
+    pub trouble: broadcast::Sender<Trouble>,
     /// Correlation ids, tokens and fault rolls.
     pub rng: Rng,
     pub state: Mutex<State>,

@@ -8,6 +8,7 @@ use axum::extract::ws::{close_code, CloseFrame, Message, Utf8Bytes, WebSocket, W
 use axum::extract::{FromRequestParts, Request};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
+use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::sync::mpsc;
 use tokio::time::{self, Instant};
 
@@ -28,6 +29,29 @@ const CLOSING_LEAD: Duration = Duration::from_secs(1);
 /// The sending end of a socket's queue, kept by its channel.
 pub type SocketQueue = mpsc::Sender<Message>;
 
+/// What a test can make every websocket do (`POST /_sandbox/notifications/...`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trouble {
+    /// Close abruptly: no close frame.
+    Drop,
+    /// Stay open but send nothing more: a half-dead link.
+    Stall,
+    /// Send `v2.system.socket_closing`, then close a second later.
+    SocketClosing,
+}
+
+impl Trouble {
+    /// The control's name in its path.
+    pub fn from_name(name: &str) -> Option<Trouble> {
+        match name {
+            "drop" => Some(Trouble::Drop),
+            "stall" => Some(Trouble::Stall),
+            "socket-closing" => Some(Trouble::SocketClosing),
+            _ => None,
+        }
+    }
+}
+
 /// The path of a channel's websocket: `/channels/{id}`; `None` for other paths.
 pub fn channel_of_path(path: &str) -> Option<&str> {
     path.strip_prefix("/channels/")
@@ -45,6 +69,7 @@ pub async fn connect(shared: Arc<Shared>, channel_id: &str, request: Request) ->
     // Registered before the handshake is answered: whatever happens once the client
     // has its `101` reaches it.
     let (queue, outgoing) = mpsc::channel(QUEUE_CAPACITY);
+    let trouble = shared.trouble.subscribe();
     let registered = shared.state().channels.attach(channel_id, queue);
     let Some((expires, heartbeat)) = registered else {
         let correlation_id = shared.rng.uuid();
@@ -58,7 +83,7 @@ pub async fn connect(shared: Arc<Shared>, channel_id: &str, request: Request) ->
         // Tungstenite's own limit is far above ours, so that we answer 1009 ourselves.
         .max_message_size(16 * MAX_INCOMING_BYTES)
         .on_upgrade(move |socket| async move {
-            serve(socket, outgoing, expires, heartbeat).await;
+            serve(socket, outgoing, trouble, expires, heartbeat).await;
             drop(open);
         })
 }
@@ -74,6 +99,7 @@ fn metadata(message: &str) -> Message {
 async fn serve(
     mut socket: WebSocket,
     mut outgoing: mpsc::Receiver<Message>,
+    mut trouble: broadcast::Receiver<Trouble>,
     expires: SystemTime,
     heartbeat: Duration,
 ) {
@@ -86,20 +112,16 @@ async fn serve(
     let expired = time::sleep_until(expiry);
     tokio::pin!(expired);
     let mut closing_sent = false;
+    // A stalled socket reads on, so it notices the client leave, but sends nothing.
+    let mut stalled = false;
     let mut heartbeats = time::interval_at(Instant::now() + heartbeat, heartbeat);
     loop {
-        let sent = tokio::select! {
+        let message = tokio::select! {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) if text.len() > MAX_INCOMING_BYTES => {
                     return close(socket, close_code::SIZE, "message too big").await;
                 }
-                Some(Ok(Message::Text(text))) => {
-                    if is_ping(&text) {
-                        send(&mut socket, metadata("pong")).await
-                    } else {
-                        true
-                    }
-                }
+                Some(Ok(Message::Text(text))) => is_ping(&text).then(|| metadata("pong")),
                 Some(Ok(Message::Binary(data))) => {
                     let (code, reason) = if data.len() > MAX_INCOMING_BYTES {
                         (close_code::SIZE, "message too big")
@@ -109,26 +131,44 @@ async fn serve(
                     return close(socket, code, reason).await;
                 }
                 // Pings are answered by the protocol layer; a close is answered too.
-                Some(Ok(_)) => true,
+                Some(Ok(_)) => None,
                 Some(Err(_)) => return close(socket, close_code::PROTOCOL, "bad frame").await,
                 None => return,
             },
             message = outgoing.recv() => match message {
-                Some(message) => send(&mut socket, message).await,
+                Some(message) => Some(message),
                 // The channel is gone (closed as the oldest, or expired).
                 None => return close(socket, close_code::NORMAL, "channel closed").await,
             },
-            _ = heartbeats.tick() => send(&mut socket, metadata("WebSocket Heartbeat")).await,
+            _ = heartbeats.tick() => Some(metadata("WebSocket Heartbeat")),
             () = &mut closing, if !closing_sent => {
                 closing_sent = true;
-                send(&mut socket, socket_closing()).await
+                Some(socket_closing())
             }
             () = &mut expired => {
                 return close(socket, close_code::NORMAL, "channel expired").await;
             }
+            told = trouble.recv() => match told {
+                Ok(Trouble::Drop) => return,
+                Ok(Trouble::Stall) => {
+                    stalled = true;
+                    None
+                }
+                Ok(Trouble::SocketClosing) if !closing_sent => {
+                    closing_sent = true;
+                    expired.as_mut().reset(Instant::now() + CLOSING_LEAD);
+                    Some(socket_closing())
+                }
+                // Said already, or a control missed while the socket was busy.
+                Ok(Trouble::SocketClosing) | Err(RecvError::Lagged(_)) => None,
+                // The sandbox is stopping.
+                Err(RecvError::Closed) => return,
+            },
         };
-        if !sent {
-            return;
+        if let Some(message) = message.filter(|_| !stalled) {
+            if !send(&mut socket, message).await {
+                return;
+            }
         }
     }
 }

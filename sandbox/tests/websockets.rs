@@ -290,3 +290,146 @@ fn two_hundred_sockets_all_receive_an_event() {
         assert_eq!(event["eventBody"]["message"], "everyone");
     }
 }
+
+/// `POST /_sandbox/notifications/{name}`: how many websockets were told.
+fn control(sandbox: &Sandbox, name: &str) -> u64 {
+    let answer = call(
+        sandbox,
+        Method::POST,
+        &format!("/_sandbox/notifications/{name}"),
+        None,
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.body["websockets"].as_u64().unwrap()
+}
+
+/// Waits for `/_sandbox/stats` to count `open` websockets.
+fn await_open_sockets(sandbox: &Sandbox, open: u64) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let stats = call(sandbox, Method::GET, "/_sandbox/stats", None);
+        if stats.body["websockets"] == open {
+            return;
+        }
+        assert!(Instant::now() < deadline, "still {}", stats.body);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn drop_closes_every_socket_without_a_close_frame() {
+    let sandbox = sandbox_with(|_| {});
+    let (_, uri) = channel_for(&sandbox, &["a"]);
+    let mut sockets: Vec<Socket> = (0..3).map(|_| connect(&uri)).collect();
+    assert_eq!(control(&sandbox, "drop"), 3);
+    for socket in &mut sockets {
+        match socket.read() {
+            Err(tungstenite::Error::Protocol(
+                tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
+            )) => {}
+            Err(tungstenite::Error::Io(e)) if e.kind() == ErrorKind::ConnectionReset => {}
+            other => panic!("expected an abrupt close, got {other:?}"),
+        }
+    }
+    await_open_sockets(&sandbox, 0);
+    // The channel lives on: a new socket hears the next change.
+    let mut socket = connect(&uri);
+    patch(&sandbox, "a", json!({"message": "after the drop"}));
+    assert!(next_event(&mut socket, PATIENCE).is_some());
+}
+
+#[test]
+fn stall_keeps_the_socket_open_and_silent() {
+    let sandbox = sandbox_with(|options| options.heartbeat_secs = 1);
+    let (_, uri) = channel_for(&sandbox, &["a"]);
+    let mut socket = connect(&uri);
+    assert_eq!(control(&sandbox, "stall"), 1);
+    patch(&sandbox, "a", json!({"message": "never sent"}));
+    socket
+        .send(Message::text(json!({"message": "ping"}).to_string()))
+        .unwrap();
+    // No event, no pong, no heartbeat: nothing at all for longer than a heartbeat.
+    assert_eq!(next_json(&mut socket, Duration::from_millis(1500)), None);
+    let stats = call(&sandbox, Method::GET, "/_sandbox/stats", None);
+    assert_eq!(stats.body["websockets"], 1);
+}
+
+#[test]
+fn socket_closing_warns_then_closes_a_second_later() {
+    let sandbox = sandbox_with(|_| {});
+    let (_, uri) = channel_for(&sandbox, &["a"]);
+    let mut socket = connect(&uri);
+    let told = Instant::now();
+    assert_eq!(control(&sandbox, "socket-closing"), 1);
+    let closing = next_json(&mut socket, PATIENCE).unwrap();
+    assert_eq!(closing["topicName"], "v2.system.socket_closing");
+    assert_eq!(close_code(&mut socket), Some(CloseCode::Normal));
+    let elapsed = told.elapsed();
+    assert!(
+        (Duration::from_millis(900)..Duration::from_millis(2500)).contains(&elapsed),
+        "{elapsed:?}"
+    );
+}
+
+#[test]
+fn controls_with_no_socket_open_tell_none() {
+    let sandbox = sandbox_with(|_| {});
+    for name in ["drop", "stall", "socket-closing"] {
+        assert_eq!(control(&sandbox, name), 0);
+    }
+    let unknown = call(
+        &sandbox,
+        Method::POST,
+        "/_sandbox/notifications/explode",
+        None,
+    );
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("explode"));
+    let wrong = call(&sandbox, Method::GET, "/_sandbox/notifications/drop", None);
+    assert_eq!(wrong.status, 405);
+}
+
+#[test]
+fn a_client_that_never_reads_is_closed_and_slows_no_one() {
+    let sandbox = sandbox_with(|_| {});
+    let users: Vec<String> = (0..50).map(|n| format!("user-{n}")).collect();
+    let user_refs: Vec<&str> = users.iter().map(String::as_str).collect();
+    let (_, uri) = channel_for(&sandbox, &user_refs);
+    let _never_reads = connect(&uri);
+    let mut reader = connect(&uri);
+    await_open_sockets(&sandbox, 2);
+
+    // 40 bulk writes of 50 users with 10 KB messages: 2,000 events, 20 MB per socket,
+    // far past what the kernel buffers and the queue hold for the one that never reads.
+    let message = "m".repeat(10 * 1024);
+    let items: Value = users
+        .iter()
+        .map(|user| json!({"id": user, "message": message}))
+        .collect();
+    let reading = std::thread::spawn(move || {
+        let mut received = 0;
+        while received < 2000 {
+            next_event(&mut reader, PATIENCE).expect("the reading socket keeps up");
+            received += 1;
+        }
+        received
+    });
+    let started = Instant::now();
+    for _ in 0..40 {
+        let put = call(
+            &sandbox,
+            Method::PUT,
+            "/api/v2/users/presences/bulk",
+            Some(&items),
+        );
+        assert_eq!(put.status, 200);
+    }
+    let writing = started.elapsed();
+    assert!(writing < Duration::from_secs(10), "{writing:?}");
+    assert_eq!(reading.join().unwrap(), 2000);
+    // The one that never read is given up on; the reader is still open.
+    await_open_sockets(&sandbox, 1);
+}
