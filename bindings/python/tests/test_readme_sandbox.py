@@ -1,4 +1,4 @@
-"""The README's example of a user's test against the sandbox's rate limit, run as written."""
+"""The README's examples of a user's own tests against the sandbox, run as written."""
 
 from __future__ import annotations
 
@@ -21,12 +21,15 @@ def sandbox_binary() -> str:
     return path
 
 
-def test_the_rate_limit_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+def readme_example(containing: str) -> str:
     with open(os.path.join(REPO_DIR, "README.md"), encoding="utf-8") as file:
         readme = file.read()
     blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
-    example = next(block for block in blocks if "--rate-limit" in block)
-    # As the README says: the sandbox binary on PATH.
+    return next(block for block in blocks if containing in block)
+
+
+def run_example(example: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs the example's one test function, with the sandbox binary on PATH."""
     sandbox_dir = os.path.dirname(os.path.abspath(sandbox_binary()))
     monkeypatch.setenv("PATH", sandbox_dir + os.pathsep + os.environ.get("PATH", ""))
     namespace: dict = {}
@@ -34,3 +37,11 @@ def test_the_rate_limit_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     tests = [value for name, value in namespace.items() if name.startswith("test_")]
     assert len(tests) == 1
     tests[0]()
+
+
+def test_the_rate_limit_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    run_example(readme_example("--rate-limit"), monkeypatch)
+
+
+def test_the_dropped_websocket_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    run_example(readme_example("/_sandbox/notifications/drop"), monkeypatch)
