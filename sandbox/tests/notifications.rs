@@ -34,7 +34,7 @@ fn subscriptions(id: &str) -> String {
     format!("{CHANNELS}/{id}/subscriptions")
 }
 
-/// The topic ids a subscriptions answer lists.
+/// The ids a listing (of topics, or of channels) holds.
 fn listed(answer: &Answer) -> Vec<String> {
     answer.body["entities"]
         .as_array()
@@ -70,13 +70,7 @@ fn a_channel_says_where_to_connect_and_is_listed() {
     let second = new_channel(&sandbox);
     let list = call(&sandbox, Method::GET, CHANNELS, None);
     assert_eq!(list.status, 200);
-    let ids: Vec<&str> = list.body["entities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|channel| channel["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, [id, second.as_str()]);
+    assert_eq!(listed(&list), [id, second.as_str()]);
     assert_eq!(list.body["entities"][0], created.body);
 }
 
@@ -142,16 +136,7 @@ fn the_twenty_first_channel_closes_the_oldest() {
     let sandbox = sandbox_with(|_| {});
     let ids: Vec<String> = (0..21).map(|_| new_channel(&sandbox)).collect();
     let list = call(&sandbox, Method::GET, CHANNELS, None);
-    let listed_ids: Vec<&str> = list.body["entities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|channel| channel["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        listed_ids,
-        ids[1..].iter().map(String::as_str).collect::<Vec<_>>()
-    );
+    assert_eq!(listed(&list), ids[1..]);
     let gone = call(&sandbox, Method::GET, &subscriptions(&ids[0]), None);
     assert_eq!(gone.status, 404);
     assert_eq!(gone.body["code"], "not.found");
