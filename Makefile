@@ -17,7 +17,8 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--show-leak-kinds=definite,indirect --error-exitcode=99
 
-.PHONY: all build sandbox examples demo test check lint header-check rust-test memcheck \
+.PHONY: all build sandbox examples demo test check lint header-check generate generate-check \
+	rust-test memcheck \
 	python-test python-package-test csharp-test fuzz-ci fuzz asan-rust bench clean
 
 all: build
@@ -55,10 +56,20 @@ build/quickstart_cpp_asan: examples/quickstart.cpp build
 	@mkdir -p build
 	$(CXX) -std=c++17 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
 
-## Everything CI runs: formatting, lints, header drift, and every test suite.
+## Everything CI runs: formatting, lints, header and generated-file drift, and every
+## test suite.
 test: check rust-test demo memcheck python-test python-package-test csharp-test fuzz-ci
 
-check: lint header-check
+check: lint header-check generate-check
+
+## Rewrites what derives from the operation table: both wrappers' operation code and
+## the README's generated sections.
+generate: build
+	python3 tools/generate.py --lib $(RELEASE_DIR)/libgenesys_presence.so
+
+## Fails when a generated file is not what `make generate` would write.
+generate-check: build
+	python3 tools/generate.py --check --lib $(RELEASE_DIR)/libgenesys_presence.so
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -54,7 +54,7 @@ echo "NUnit framework: $NUNIT_FRAMEWORK"
 echo "native library: $LIB"
 
 step "generated operations"
-python3 "$HERE/generate_operations.py" --check --lib "$LIB"
+python3 "$HERE/../../tools/generate.py" --check --lib "$LIB"
 
 step "compile"
 rm -rf "$OUT"

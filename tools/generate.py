@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Writes every file generated from the library's operation table: the Python
+wrapper's and the .NET wrapper's operation code, and the README's generated sections.
+
+The table comes from the built library itself (``gp_operations_json()``, loaded with
+ctypes), so nothing generated can drift from what the library accepts. The output is
+committed; ``--check`` renders it in memory and exits 1, with a diff, when a committed
+file differs (CI runs it).
+
+    python3 tools/generate.py [--lib PATH] [--check]      # or: make generate
+
+The library is ``--lib``, else ``$GENESYS_PRESENCE_LIB``, else ``target/release/``.
+"""
+
+import argparse
+import ctypes
+import difflib
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from generators import csharp_wrapper, python_wrapper, readme  # noqa: E402
+
+LIBRARY_FILES = {
+    "linux": "libgenesys_presence.so",
+    "darwin": "libgenesys_presence.dylib",
+    "win32": "genesys_presence.dll",
+}
+
+
+def default_library():
+    name = LIBRARY_FILES.get(sys.platform, LIBRARY_FILES["linux"])
+    return os.environ.get("GENESYS_PRESENCE_LIB") or os.path.join(ROOT, "target", "release", name)
+
+
+def load_operations(path):
+    library = ctypes.CDLL(os.path.abspath(path))
+    table = library.gp_operations_json
+    table.argtypes = []
+    table.restype = ctypes.c_void_p  # a static string: read, never freed
+    return json.loads(ctypes.string_at(table()).decode("utf-8"))
+
+
+def read(relative):
+    try:
+        with open(os.path.join(ROOT, relative), encoding="utf-8", newline="") as file:
+            return file.read()
+    except FileNotFoundError:
+        return ""
+
+
+def outputs(operations):
+    """[(path from the root, the text it should hold)]."""
+    return [
+        (python_wrapper.OUTPUT, python_wrapper.render(operations)),
+        (csharp_wrapper.OUTPUT, csharp_wrapper.render(operations)),
+        (readme.OUTPUT, readme.render(operations, read(readme.OUTPUT))),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lib", default=default_library(), help="the built native library")
+    parser.add_argument("--check", action="store_true", help="fail if a committed file is stale")
+    args = parser.parse_args()
+    if not os.path.exists(args.lib):
+        sys.exit(f"generate.py: {args.lib} not found: build it with `cargo build --release`, "
+                 "or pass --lib / set GENESYS_PRESENCE_LIB")
+    operations = load_operations(args.lib)
+    stale = []
+    for relative, text in outputs(operations):
+        committed = read(relative)
+        if committed == text:
+            continue
+        if args.check:
+            diff = difflib.unified_diff(committed.splitlines(True), text.splitlines(True),
+                                        relative + " (committed)", relative + " (generated)")
+            sys.stderr.writelines(list(diff)[:80])
+            stale.append(relative)
+        else:
+            with open(os.path.join(ROOT, relative), "w", encoding="utf-8", newline="\n") as file:
+                file.write(text)
+            print(f"wrote {relative}")
+    if stale:
+        sys.exit("stale, run `make generate`: " + ", ".join(stale))
+    print(f"generated files up to date ({len(operations)} operations)")
+
+
+if __name__ == "__main__":
+    main()

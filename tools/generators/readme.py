@@ -1,0 +1,49 @@
+"""The README's generated sections: each sits between a begin and an end marker, and
+everything else in the README is left as it is. Written by ``tools/generate.py``."""
+
+import re
+
+#: The file, from the repository's root.
+OUTPUT = "README.md"
+
+
+def c_function(operation_id):
+    """``getUserPresence`` -> ``gp_get_user_presence``, as ``build.rs`` names it."""
+    return "gp_" + re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), operation_id)
+
+
+def operations_table(operations):
+    lines = ["| operationId | endpoint | C function |", "| --- | --- | --- |"]
+    for op in sorted(operations, key=lambda op: op["operationId"].lower()):
+        deprecated = " (deprecated)" if op["deprecated"] else ""
+        lines.append(
+            f"| `{op['operationId']}`{deprecated} | `{op['method']} {op['path']}` "
+            f"| `{c_function(op['operationId'])}` |"
+        )
+    return "\n".join(lines)
+
+
+def sections(operations):
+    """{section name: its generated Markdown}."""
+    return {"operations": operations_table(operations)}
+
+
+def begin_marker(name):
+    return f"<!-- BEGIN GENERATED {name}: tools/generate.py writes this; run `make generate` -->"
+
+
+def end_marker(name):
+    return f"<!-- END GENERATED {name} -->"
+
+
+def render(operations, current):
+    """``current`` (the README's text) with every generated section rewritten."""
+    text = current
+    for name, body in sections(operations).items():
+        begin, end = begin_marker(name), end_marker(name)
+        if text.count(begin) != 1 or text.count(end) != 1:
+            raise SystemExit(f"{OUTPUT}: needs exactly one '{begin}' and one '{end}'")
+        head, rest = text.split(begin)
+        _, tail = rest.split(end)
+        text = f"{head}{begin}\n{body}\n{end}{tail}"
+    return text
