@@ -1,5 +1,5 @@
-//! The library against the sandbox: a stateful flow through every one of the
-//! 27 operations over the C ABI, with client-credentials tokens, API errors,
+//! The library against the sandbox: a stateful flow through every operation of
+//! the table over the C ABI, with client-credentials tokens, API errors,
 //! token expiry and injected faults.
 
 mod common;

@@ -4,7 +4,7 @@
 //! `gp_call` agrees: `invalid_argument` when validation refused, otherwise a
 //! transport error from the closed port (nothing else, never a panic).
 //!
-//! Input: the first byte picks one of the 27 operations, the rest is the
+//! Input: the first byte picks one of the table's operations, the rest is the
 //! params JSON; a first byte of 0xFF means "operation id, newline, params"
 //! instead, to fuzz the lookup by name too.
 #![no_main]

@@ -335,7 +335,10 @@ mod tests {
 
     #[test]
     fn the_table_matches_its_invariants() {
-        assert_eq!(OPERATIONS.len(), 27);
+        let mut ids: Vec<&str> = OPERATIONS.iter().map(|operation| operation.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), OPERATIONS.len(), "an operationId is repeated");
         for operation in OPERATIONS {
             let placeholders = operation.path.matches('{').count();
             let path_params = operation

@@ -2,7 +2,7 @@
 for every PresenceApi operation.
 
 What it captures
-    For each of the 27 operations in /work/shared/spec/operations.json (the
+    For each of the operations in /work/shared/spec/operations.json (the
     Presence API) this script calls the corresponding method of the official
     SDK ``PureCloudPlatformClientV2`` 269.0.0 (``PresenceApi``), usually several
     times with different inputs (no/all query params, list params with 1 and 3
@@ -491,7 +491,6 @@ def response_for(op):
 
 def main():
     operations = json.loads(OPERATIONS_JSON.read_text(encoding="utf-8"))
-    assert len(operations) == 27, len(operations)
     op_ids = [op["operationId"] for op in operations]
     missing = set(op_ids) - set(CASES)
     extra = set(CASES) - set(op_ids)
