@@ -225,6 +225,16 @@ const char *gp_version(void);
 const char *gp_operations_json(void);
 
 /*
+ Every helper past the API's per-request limits (`gp_get_users_presences_bulk_all`
+ and the like), as a JSON array of objects: `name` (camelCase, as an operationId),
+ `function` (the C function), `summary`, `params` (each `name`, `type`
+ (`array`/`body`/`string`/`integer`), `required`, `model` (for `body`: what each
+ entry is) and `description`), `response` (the model of each entry of the array it
+ answers). A static string, never freed. Thread-safe.
+ */
+const char *gp_helpers_json(void);
+
+/*
  Delete a Presence Definition.
 
  `DELETE /api/v2/presencedefinitions/{presenceId}` (operation `deletePresencedefinition`).

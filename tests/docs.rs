@@ -1,5 +1,6 @@
-//! The README and the header list every operation of the table.
+//! The README and the header list every operation and every helper of the tables.
 
+use genesys_presence::operations::helpers::HELPERS;
 use genesys_presence::operations::OPERATIONS;
 
 fn snake_case(name: &str) -> String {
@@ -35,5 +36,24 @@ fn every_operation_is_documented_and_declared() {
             operation.method.as_str(),
             operation.path
         )));
+    }
+}
+
+#[test]
+fn every_helper_is_documented_and_declared() {
+    let readme = include_str!("../README.md");
+    let header = include_str!("../include/genesys_presence.h");
+    for helper in HELPERS {
+        assert!(
+            header.contains(&format!("gp_status {}(", helper.function)),
+            "header lacks {}",
+            helper.function
+        );
+        assert!(
+            readme.contains(&format!("| `{}` |", helper.function)),
+            "README lacks {}",
+            helper.function
+        );
+        assert_eq!(helper.function, format!("gp_{}", snake_case(helper.id)));
     }
 }

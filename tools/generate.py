@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Writes every file generated from the library's operation table: the Python
-wrapper's and the .NET wrapper's operation code, and the README's generated sections.
+"""Writes every file generated from the library's operation and helper tables: the
+Python wrapper's and the .NET wrapper's operation code, and the README's generated
+sections.
 
-The table comes from the built library itself (``gp_operations_json()``, loaded with
-ctypes), so nothing generated can drift from what the library accepts. The output is
+The tables come from the built library itself (``gp_operations_json()`` and
+``gp_helpers_json()``, loaded with ctypes), so nothing generated can drift from what
+the library accepts. The output is
 committed; ``--check`` renders it in memory and exits 1, with a diff, when a committed
 file differs (CI runs it).
 
@@ -36,12 +38,16 @@ def default_library():
     return os.environ.get("GENESYS_PRESENCE_LIB") or os.path.join(ROOT, "target", "release", name)
 
 
-def load_operations(path):
+def load_tables(path):
+    """The operation table and the helper table of the library at ``path``."""
     library = ctypes.CDLL(os.path.abspath(path))
-    table = library.gp_operations_json
-    table.argtypes = []
-    table.restype = ctypes.c_void_p  # a static string: read, never freed
-    return json.loads(ctypes.string_at(table()).decode("utf-8"))
+    tables = []
+    for name in ("gp_operations_json", "gp_helpers_json"):
+        table = getattr(library, name)
+        table.argtypes = []
+        table.restype = ctypes.c_void_p  # a static string: read, never freed
+        tables.append(json.loads(ctypes.string_at(table()).decode("utf-8")))
+    return tables
 
 
 def read(relative):
@@ -52,12 +58,12 @@ def read(relative):
         return ""
 
 
-def outputs(operations):
+def outputs(operations, helpers):
     """[(path from the root, the text it should hold)]."""
     return [
-        (python_wrapper.OUTPUT, python_wrapper.render(operations)),
-        (csharp_wrapper.OUTPUT, csharp_wrapper.render(operations)),
-        (readme.OUTPUT, readme.render(operations, read(readme.OUTPUT))),
+        (python_wrapper.OUTPUT, python_wrapper.render(operations, helpers)),
+        (csharp_wrapper.OUTPUT, csharp_wrapper.render(operations, helpers)),
+        (readme.OUTPUT, readme.render(operations, helpers, read(readme.OUTPUT))),
     ]
 
 
@@ -69,9 +75,9 @@ def main():
     if not os.path.exists(args.lib):
         sys.exit(f"generate.py: {args.lib} not found: build it with `cargo build --release`, "
                  "or pass --lib / set GENESYS_PRESENCE_LIB")
-    operations = load_operations(args.lib)
+    operations, helpers = load_tables(args.lib)
     stale = []
-    for relative, text in outputs(operations):
+    for relative, text in outputs(operations, helpers):
         committed = read(relative)
         if committed == text:
             continue
@@ -86,7 +92,7 @@ def main():
             print(f"wrote {relative}")
     if stale:
         sys.exit("stale, run `make generate`: " + ", ".join(stale))
-    print(f"generated files up to date ({len(operations)} operations)")
+    print(f"generated files up to date ({len(operations)} operations, {len(helpers)} helpers)")
 
 
 if __name__ == "__main__":

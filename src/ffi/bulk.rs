@@ -12,6 +12,7 @@ use super::pointers::{client_ref, optional_str_arg};
 use crate::bulk::DEFAULT_CONCURRENCY;
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::operations::helpers::helper;
 use crate::operations::{parse_params, Params};
 
 /// Reads the presence of any number of users in one call: the ids are sent
@@ -31,14 +32,13 @@ pub unsafe extern "C" fn gp_get_users_presences_bulk_all(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> gp_status {
-    let accepted = &["id", "sourceId", "concurrency"];
     // SAFETY: the caller passes NULL or valid pointers, per the contract.
     unsafe {
         answer_helper(
             client,
             params_json,
             out_json,
-            accepted,
+            "gp_get_users_presences_bulk_all",
             |client, mut params| {
                 let concurrency = take_concurrency(&mut params)?;
                 let ids: Vec<String> = match params.remove("id") {
@@ -75,14 +75,13 @@ pub unsafe extern "C" fn gp_put_users_presences_bulk_all(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> gp_status {
-    let accepted = &["body", "concurrency"];
     // SAFETY: the caller passes NULL or valid pointers, per the contract.
     unsafe {
         answer_helper(
             client,
             params_json,
             out_json,
-            accepted,
+            "gp_put_users_presences_bulk_all",
             |client, mut params| {
                 let concurrency = take_concurrency(&mut params)?;
                 let entries: Vec<&RawValue> = params
@@ -110,10 +109,10 @@ pub unsafe extern "C" fn gp_get_presencedefinitions_all(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> gp_status {
-    let accepted = &["pageSize", "deleted", "localeCode"];
     // SAFETY: the caller passes NULL or valid pointers, per the contract.
     unsafe {
-        answer_helper(client, params_json, out_json, accepted, |client, params| {
+        let function = "gp_get_presencedefinitions_all";
+        answer_helper(client, params_json, out_json, function, |client, params| {
             let params = params
                 .into_iter()
                 .map(|(name, value)| Ok((name, serde_json::from_str(value.get())?)))
@@ -128,8 +127,9 @@ fn invalid(message: &str) -> Error {
     Error::invalid_argument(message)
 }
 
-/// The shared body of the helpers: `run` gets the client and the parameters
-/// (keys outside `accepted` refused), and its values become one JSON array.
+/// The shared body of the helpers: `run` gets the client and the parameters (keys
+/// outside those of `function`'s row in the helper table refused), and its values
+/// become one JSON array.
 ///
 /// # Safety
 /// As for the exported helpers: NULL or valid pointers.
@@ -137,14 +137,20 @@ unsafe fn answer_helper(
     client: *const gp_client,
     params_json: *const c_char,
     out_json: *mut *mut c_char,
-    accepted: &[&str],
+    function: &str,
     run: impl FnOnce(&Client, Params) -> Result<Vec<Box<RawValue>>>,
 ) -> gp_status {
     // SAFETY: see the function's contract.
     unsafe {
         answer_json(out_json, || {
             let client = client_ref(client)?.inner();
-            let params = helper_params(params_json, accepted)?;
+            let accepted: Vec<&str> = helper(function)
+                .ok_or_else(|| Error::internal(format!("{function} has no helper row")))?
+                .params
+                .iter()
+                .map(|param| param.name)
+                .collect();
+            let params = helper_params(params_json, &accepted)?;
             let entries = run(client, params)?;
             serde_json::to_string(&entries).map_err(|error| Error::internal(error.to_string()))
         })

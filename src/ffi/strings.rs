@@ -6,6 +6,7 @@ use once_cell::sync::Lazy;
 
 use super::boundary::boundary;
 use super::pointers::drop_c_string;
+use crate::operations::helpers::helpers_json;
 use crate::operations::table_json;
 
 /// Frees a string the library returned (`out_json`, `out_error`). NULL is a
@@ -40,5 +41,18 @@ pub extern "C" fn gp_version() -> *const c_char {
 pub extern "C" fn gp_operations_json() -> *const c_char {
     static TABLE: Lazy<CString> =
         Lazy::new(|| CString::new(table_json().to_string()).expect("JSON text has no NUL byte"));
+    boundary(|_| c"[]".as_ptr(), || TABLE.as_ptr())
+}
+
+/// Every helper past the API's per-request limits (`gp_get_users_presences_bulk_all`
+/// and the like), as a JSON array of objects: `name` (camelCase, as an operationId),
+/// `function` (the C function), `summary`, `params` (each `name`, `type`
+/// (`array`/`body`/`string`/`integer`), `required`, `model` (for `body`: what each
+/// entry is) and `description`), `response` (the model of each entry of the array it
+/// answers). A static string, never freed. Thread-safe.
+#[no_mangle]
+pub extern "C" fn gp_helpers_json() -> *const c_char {
+    static TABLE: Lazy<CString> =
+        Lazy::new(|| CString::new(helpers_json().to_string()).expect("JSON text has no NUL byte"));
     boundary(|_| c"[]".as_ptr(), || TABLE.as_ptr())
 }

@@ -1,6 +1,7 @@
 //! Turning an operation and its JSON parameters into the exact request the API
 //! expects, after validating everything: nothing is sent for an invalid call.
 
+pub mod helpers;
 pub mod table;
 
 use std::fmt::Write as _;

@@ -94,12 +94,12 @@ def _signature(name: str, parameters: List[str], returns: str) -> List[str]:
     return lines
 
 
-def _call_line(operation_id: str, pairs: List[str]) -> List[str]:
-    start = f'{INDENT * 2}return self._operation("{operation_id}", '
+def _call_line(operation_id: str, pairs: List[str], call: str = "_operation") -> List[str]:
+    start = f'{INDENT * 2}return self.{call}("{operation_id}", '
     one_line = start + "{" + ", ".join(pairs) + "})"
     if len(one_line) <= WIDTH:
         return [one_line]
-    lines = [f"{INDENT * 2}return self._operation(", f'{INDENT * 3}"{operation_id}",']
+    lines = [f"{INDENT * 2}return self.{call}(", f'{INDENT * 3}"{operation_id}",']
     params_line = f"{INDENT * 3}{{" + ", ".join(pairs) + "},"
     if len(params_line) <= WIDTH:
         return lines + [params_line, f"{INDENT * 2})"]
@@ -176,6 +176,42 @@ def _method(operation: Dict[str, Any], methods_by_endpoint: Dict[str, str]) -> L
     return _signature(name, parameters, returns) + doc + _call_line(operation_id, pairs)
 
 
+def _helper_method(helper: Dict[str, Any]) -> List[str]:
+    """A helper past the API's limits (``gp_helpers_json``): required params positional,
+    the rest keyword-only; it answers one list."""
+    required = [p for p in helper["params"] if p["required"]]
+    optional = [p for p in helper["params"] if not p["required"]]
+    hints = {"array": "Sequence[str]", "body": "Sequence[Mapping[str, Any]]"}
+    parameters = [f"{snake_case(p['name'])}: {hints[p['type']]}" for p in required]
+    if optional:
+        parameters.append("*")
+        optional_hints = {"integer": "Optional[int]", "string": "Optional[str]"}
+        parameters += [f"{snake_case(p['name'])}: {optional_hints[p['type']]} = None" for p in optional]
+
+    doc_indent, arg_indent = INDENT * 2, INDENT * 3
+    doc = _wrap(_doc_text(helper["summary"]).replace("`", "``"), doc_indent)
+    doc[0] = f'{doc_indent}"""{doc[0].strip()}'
+    doc += ["", f"{doc_indent}Args:"]
+    for param in helper["params"]:
+        what = f" (``{param['model']}`` dicts)" if param.get("model") else ""
+        optional_text = "" if param["required"] else "; optional"
+        text = f"{snake_case(param['name'])}: {_doc_text(param['description'])}{what}{optional_text}."
+        doc += _wrap(text, arg_indent, arg_indent + INDENT)
+    doc += ["", f"{doc_indent}Returns:"]
+    doc += _wrap(f"A list of ``{helper['response']}`` objects, as dicts.", arg_indent)
+    doc += ["", f"{doc_indent}C function: ``{helper['function']}``.", f'{doc_indent}"""']
+
+    # Sequences become lists, the JSON arrays the library reads.
+    pairs = [
+        f'"{p["name"]}": '
+        + (f"list({snake_case(p['name'])})" if p["required"] else snake_case(p["name"]))
+        for p in helper["params"]
+    ]
+    name = snake_case(helper["name"])
+    returns = "List[Dict[str, Any]]"
+    return _signature(name, parameters, returns) + doc + _call_line(helper["function"], pairs, "_helper")
+
+
 def _arg_doc(param: Dict[str, Any], indent: str) -> List[str]:
     description = _doc_text(param.get("description") or "").rstrip(".")
     name = snake_case(param["name"])
@@ -197,14 +233,15 @@ the method is the snake_case ``operationId`` and parameters are the snake_case A
 names. Path parameters and ``body`` are positional-or-keyword and required; query
 parameters are keyword-only and default to None (not sent). Bodies are plain dicts
 (lists of dicts for bulk operations), results are the parsed JSON. Every method
-goes through ``PresenceClient._operation``.
+goes through ``PresenceClient._operation``; the helpers past the API's per-request
+limits (``..._all``) through ``PresenceClient._helper``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-__all__ = ["DEPRECATED_OPERATIONS", "OPERATION_METHODS", "PresenceOperations"]
+__all__ = ["DEPRECATED_OPERATIONS", "HELPER_FUNCTIONS", "OPERATION_METHODS", "PresenceOperations"]
 '''
 
 
@@ -213,12 +250,13 @@ def _literal(text: Optional[str]) -> str:
     return "None" if text is None else json.dumps(text)
 
 
-def render(operations: List[Dict[str, Any]]) -> str:
-    """The source of ``_operations.py`` for an operation table."""
+def render(operations: List[Dict[str, Any]], helpers: List[Dict[str, Any]]) -> str:
+    """The source of ``_operations.py`` for the operation and helper tables."""
     methods_by_endpoint = {
         f"{op['method']} {op['path']}": snake_case(op["operationId"]) for op in operations
     }
     names = [snake_case(op["operationId"]) for op in operations]
+    names += [snake_case(helper["name"]) for helper in helpers]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise SystemExit(f"operations map to the same method name: {duplicates}")
@@ -227,6 +265,13 @@ def render(operations: List[Dict[str, Any]]) -> str:
     lines += [f'    "{op["operationId"]}": "{snake_case(op["operationId"])}",' for op in operations]
     lines += [
         "}",
+        "",
+        "#: The C functions of the helpers past the API's limits; each takes a params JSON.",
+        "HELPER_FUNCTIONS: Tuple[str, ...] = (",
+    ]
+    lines += [f'    "{helper["function"]}",' for helper in helpers]
+    lines += [
+        ")",
         "",
         "#: Deprecated operationId -> the endpoint that replaces it (or None).",
         "DEPRECATED_OPERATIONS: Dict[str, Optional[str]] = {",
@@ -241,12 +286,19 @@ def render(operations: List[Dict[str, Any]]) -> str:
         "",
         "",
         "class PresenceOperations:",
-        '    """One method per Presence API operation; mixed into ``PresenceClient``."""',
+        '    """One method per Presence API operation and per helper past the API\'s limits;',
+        '    mixed into ``PresenceClient``."""',
         "",
         "    def _operation(self, operation_id: str, params: Dict[str, Any]) -> Any:",
+        "        raise NotImplementedError",
+        "",
+        "    def _helper(self, function: str, params: Dict[str, Any]) -> Any:",
         "        raise NotImplementedError",
     ]
     for operation in operations:
         lines.append("")
         lines += _method(operation, methods_by_endpoint)
+    for helper in helpers:
+        lines.append("")
+        lines += _helper_method(helper)
     return "\n".join(lines) + "\n"

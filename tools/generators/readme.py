@@ -23,9 +23,20 @@ def operations_table(operations):
     return "\n".join(lines)
 
 
-def sections(operations):
+def helpers_table(helpers):
+    lines = ["| C function | params JSON | does |", "| --- | --- | --- |"]
+    for helper in helpers:
+        params = ", ".join(
+            f"`{p['name']}`" + ("" if p["required"] else " (optional)") for p in helper["params"]
+        )
+        summary = " ".join(helper["summary"].split())
+        lines.append(f"| `{helper['function']}` | {params} | {summary} |")
+    return "\n".join(lines)
+
+
+def sections(operations, helpers):
     """{section name: its generated Markdown}."""
-    return {"operations": operations_table(operations)}
+    return {"operations": operations_table(operations), "helpers": helpers_table(helpers)}
 
 
 def begin_marker(name):
@@ -36,10 +47,10 @@ def end_marker(name):
     return f"<!-- END GENERATED {name} -->"
 
 
-def render(operations, current):
+def render(operations, helpers, current):
     """``current`` (the README's text) with every generated section rewritten."""
     text = current
-    for name, body in sections(operations).items():
+    for name, body in sections(operations, helpers).items():
         begin, end = begin_marker(name), end_marker(name)
         if text.count(begin) != 1 or text.count(end) != 1:
             raise SystemExit(f"{OUTPUT}: needs exactly one '{begin}' and one '{end}'")

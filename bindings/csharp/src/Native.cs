@@ -30,7 +30,7 @@ namespace Genesys.Presence
     /// back as <see cref="IntPtr"/>, read with <see cref="Utf8.Read"/> and then freed with
     /// <see cref="gp_string_free"/> in a <c>finally</c>.
     /// </remarks>
-    internal static class NativeMethods
+    internal static partial class NativeMethods
     {
         /// <summary>
         /// Resolved as <c>libgenesys_presence.so</c> / <c>.dylib</c> / <c>genesys_presence.dll</c>
@@ -52,14 +52,8 @@ namespace Genesys.Presence
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern int gp_call(ClientHandle client, byte[] operationId, byte[] paramsJson, out IntPtr json);
 
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int gp_get_users_presences_bulk_all(ClientHandle client, byte[] paramsJson, out IntPtr json);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int gp_put_users_presences_bulk_all(ClientHandle client, byte[] paramsJson, out IntPtr json);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int gp_get_presencedefinitions_all(ClientHandle client, byte[] paramsJson, out IntPtr json);
+        // The helpers' imports (gp_get_users_presences_bulk_all, ...) are generated, in
+        // PresenceClient.Operations.cs.
 
         /// <summary><c>gp_log_callback</c>: <c>message</c> is valid only during the call.</summary>
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]

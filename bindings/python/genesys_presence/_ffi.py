@@ -20,6 +20,7 @@ import sys
 import threading
 from typing import Any, List, Optional, Tuple
 
+from ._operations import HELPER_FUNCTIONS
 from .errors import error_from_native
 
 #: Environment variable naming the shared library to load, overriding the search.
@@ -109,13 +110,6 @@ def find_library() -> str:
     )
 
 
-#: The C functions past the API's per-request limits; each takes a params JSON.
-HELPERS = (
-    "gp_get_users_presences_bulk_all",
-    "gp_put_users_presences_bulk_all",
-    "gp_get_presencedefinitions_all",
-)
-
 #: ``gp_log_callback``: ``void (*)(void *user_data, int32_t level, const char *message)``.
 LogCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p)
 
@@ -156,7 +150,7 @@ def _declare(lib: ctypes.CDLL) -> None:
     lib.gp_client_set_access_token.restype = status
     lib.gp_call.argtypes = [ClientPointer, ctypes.c_char_p, ctypes.c_char_p, _StringOut]
     lib.gp_call.restype = status
-    for helper in HELPERS:
+    for helper in HELPER_FUNCTIONS:
         function = getattr(lib, helper)
         function.argtypes = [ClientPointer, ctypes.c_char_p, _StringOut]
         function.restype = status
@@ -265,7 +259,7 @@ def route_logs_to_python(client: Any) -> None:
 
 
 def call_helper(client: Any, name: str, params_json: bytes) -> bytes:
-    """One of :data:`HELPERS`: the response JSON."""
+    """One of :data:`HELPER_FUNCTIONS`: the response JSON."""
     text = rustcall(getattr(lib(), name), client, params_json)
     return b"null" if text is None else text
 

@@ -7,14 +7,15 @@ the method is the snake_case ``operationId`` and parameters are the snake_case A
 names. Path parameters and ``body`` are positional-or-keyword and required; query
 parameters are keyword-only and default to None (not sent). Bodies are plain dicts
 (lists of dicts for bulk operations), results are the parsed JSON. Every method
-goes through ``PresenceClient._operation``.
+goes through ``PresenceClient._operation``; the helpers past the API's per-request
+limits (``..._all``) through ``PresenceClient._helper``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-__all__ = ["DEPRECATED_OPERATIONS", "OPERATION_METHODS", "PresenceOperations"]
+__all__ = ["DEPRECATED_OPERATIONS", "HELPER_FUNCTIONS", "OPERATION_METHODS", "PresenceOperations"]
 
 
 #: operationId -> method name.
@@ -48,6 +49,13 @@ OPERATION_METHODS: Dict[str, str] = {
     "putUsersPresencesBulk": "put_users_presences_bulk",
 }
 
+#: The C functions of the helpers past the API's limits; each takes a params JSON.
+HELPER_FUNCTIONS: Tuple[str, ...] = (
+    "gp_get_users_presences_bulk_all",
+    "gp_put_users_presences_bulk_all",
+    "gp_get_presencedefinitions_all",
+)
+
 #: Deprecated operationId -> the endpoint that replaces it (or None).
 DEPRECATED_OPERATIONS: Dict[str, Optional[str]] = {
     "deletePresencedefinition": "DELETE /api/v2/presence/definitions/{definitionId}",
@@ -59,9 +67,13 @@ DEPRECATED_OPERATIONS: Dict[str, Optional[str]] = {
 
 
 class PresenceOperations:
-    """One method per Presence API operation; mixed into ``PresenceClient``."""
+    """One method per Presence API operation and per helper past the API's limits;
+    mixed into ``PresenceClient``."""
 
     def _operation(self, operation_id: str, params: Dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _helper(self, function: str, params: Dict[str, Any]) -> Any:
         raise NotImplementedError
 
     def delete_presencedefinition(self, presence_id: str) -> None:
@@ -665,3 +677,80 @@ class PresenceOperations:
         Permissions: any of ``presence:userPresence:edit``.
         """
         return self._operation("putUsersPresencesBulk", {"body": body})
+
+    def get_users_presences_bulk_all(
+        self,
+        id: Sequence[str],
+        *,
+        source_id: Optional[str] = None,
+        concurrency: Optional[int] = None,
+    ) -> List[Dict[str, Any]]:
+        """The presence of any number of users in one call: one
+        ``getUsersPresencesPurecloudBulk`` (or ``getUsersPresenceBulk``) per 50 ids,
+        ``concurrency`` at a time over the pooled connections, each retried as
+        configured; one array in the order of ``id`` (users the API does not return are
+        absent).
+
+        Args:
+            id: the user ids, as many as needed.
+            source_id: another source than PURECLOUD; optional.
+            concurrency: requests in flight at once, 1 to 64 (default 8); optional.
+
+        Returns:
+            A list of ``UcUserPresence`` objects, as dicts.
+
+        C function: ``gp_get_users_presences_bulk_all``.
+        """
+        return self._helper(
+            "gp_get_users_presences_bulk_all",
+            {"id": list(id), "sourceId": source_id, "concurrency": concurrency},
+        )
+
+    def put_users_presences_bulk_all(
+        self,
+        body: Sequence[Mapping[str, Any]],
+        *,
+        concurrency: Optional[int] = None,
+    ) -> List[Dict[str, Any]]:
+        """Sets the presence of any number of users in one call: ``putUsersPresencesBulk``
+        50 entries at a time, ``concurrency`` at once; the answers concatenated. The
+        first failing request ends the call; earlier ones took effect.
+
+        Args:
+            body: the changes, as many as needed (``MutableUserPresence`` dicts).
+            concurrency: requests in flight at once, 1 to 64 (default 8); optional.
+
+        Returns:
+            A list of ``UserPresence`` objects, as dicts.
+
+        C function: ``gp_put_users_presences_bulk_all``.
+        """
+        return self._helper(
+            "gp_put_users_presences_bulk_all",
+            {"body": list(body), "concurrency": concurrency},
+        )
+
+    def get_presencedefinitions_all(
+        self,
+        *,
+        page_size: Optional[int] = None,
+        deleted: Optional[str] = None,
+        locale_code: Optional[str] = None,
+    ) -> List[Dict[str, Any]]:
+        """Every organization presence definition: all pages of ``getPresencedefinitions``,
+        whose parameters it takes but ``pageNumber``.
+
+        Args:
+            page_size: entries per request (default 100); optional.
+            deleted: `true`, `false` or `all`: which definitions, by deletion; optional.
+            locale_code: the locale of the definitions' labels; optional.
+
+        Returns:
+            A list of ``OrganizationPresence`` objects, as dicts.
+
+        C function: ``gp_get_presencedefinitions_all``.
+        """
+        return self._helper(
+            "gp_get_presencedefinitions_all",
+            {"pageSize": page_size, "deleted": deleted, "localeCode": locale_code},
+        )

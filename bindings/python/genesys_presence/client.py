@@ -319,43 +319,7 @@ class PresenceClient(PresenceOperations):
         except ValueError as error:  # orjson.JSONDecodeError is a ValueError
             raise InternalError(f"{what}: the library returned invalid JSON: {error}") from None
 
-    # -- past the API's per-request limits ---------------------------------
-
-    def get_users_presences_bulk_all(
-        self,
-        id: Sequence[str],  # noqa: A002 - the API's parameter name, as in get_users_presences_purecloud_bulk
-        *,
-        source_id: Optional[str] = None,
-        concurrency: Optional[int] = None,
-    ) -> List[Dict[str, Any]]:
-        """The presence of any number of users in one call: 50 ids per bulk
-        request, ``concurrency`` (default 8) requests at once over the pooled
-        connections, each retried as configured. Results are in the order of
-        ``id``; users the API does not return are absent. ``source_id`` reads
-        another source than PURECLOUD."""
-        params = {"id": list(id), "sourceId": source_id, "concurrency": concurrency}
-        return self._helper("gp_get_users_presences_bulk_all", params)
-
-    def put_users_presences_bulk_all(
-        self, body: Sequence[Mapping[str, Any]], *, concurrency: Optional[int] = None
-    ) -> List[Dict[str, Any]]:
-        """Sets the presence of any number of users in one call: ``body``
-        (MutableUserPresence dicts) sent 50 per request, ``concurrency``
-        (default 8) at once. The first failing request raises; earlier ones
-        took effect."""
-        return self._helper("gp_put_users_presences_bulk_all", {"body": list(body), "concurrency": concurrency})
-
-    def get_presencedefinitions_all(
-        self,
-        *,
-        page_size: Optional[int] = None,
-        deleted: Optional[str] = None,
-        locale_code: Optional[str] = None,
-    ) -> List[Dict[str, Any]]:
-        """Every organization presence definition, following all pages of
-        :meth:`get_presencedefinitions`."""
-        params = {"pageSize": page_size, "deleted": deleted, "localeCode": locale_code}
-        return self._helper("gp_get_presencedefinitions_all", params)
+    # -- past the API's per-request limits: the generated ``..._all`` methods ----
 
     def _helper(self, name: str, params: Dict[str, Any]) -> Any:
         return self._native(name, _ffi.call_helper, name, _encode_params(params, f"{name}: params"))
