@@ -225,6 +225,15 @@ const char *gp_version(void);
 const char *gp_operations_json(void);
 
 /*
+ Every key of the config JSON `gp_client_new` takes, as a JSON array of objects:
+ `name` (camelCase), `type` (`string`/`integer`/`boolean`/`object`), `choices` (the
+ strings it may be, or `null`), `keys` (an object's own keys, alike, or `null`),
+ `default` (as documented, or `null`) and `doc`. A static string, never freed.
+ Thread-safe.
+ */
+const char *gp_config_keys_json(void);
+
+/*
  Every helper past the API's per-request limits (`gp_get_users_presences_bulk_all`
  and the like), as a JSON array of objects: `name` (camelCase, as an operationId),
  `function` (the C function), `summary`, `params` (each `name`, `type`

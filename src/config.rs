@@ -373,9 +373,57 @@ fn positive_millis(key: &str, value: Option<u64>, default: u64) -> Result<Durati
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config_keys::{ConfigKey, KeyType, CONFIG_KEYS, RETRY_KEYS};
+    use serde_json::json;
 
     fn error_of(json: &str) -> String {
         Config::from_json(json).unwrap_err().message
+    }
+
+    /// The keys the parser accepts, as serde lists them for an unknown one:
+    /// "... expected one of `a`, `b` at line 1 column 12".
+    fn accepted_keys(unknown_field_error: &str) -> Vec<String> {
+        let (_, expected) = unknown_field_error
+            .split_once("expected one of ")
+            .unwrap_or_else(|| panic!("no list of keys in {unknown_field_error:?}"));
+        expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn names(keys: &[ConfigKey]) -> Vec<String> {
+        keys.iter().map(|key| key.name.to_owned()).collect()
+    }
+
+    #[test]
+    fn the_parser_takes_exactly_the_keys_of_the_table() {
+        let top = accepted_keys(&error_of(r#"{"noSuchKey": 1}"#));
+        assert_eq!(top, names(CONFIG_KEYS));
+        let retry = accepted_keys(&error_of(r#"{"retry": {"noSuchKey": 1}}"#));
+        assert_eq!(retry, names(RETRY_KEYS));
+    }
+
+    #[test]
+    fn the_parser_refuses_what_the_table_does_not_type_a_key_as() {
+        for key in CONFIG_KEYS.iter().chain(RETRY_KEYS) {
+            let wrong = match key.key_type {
+                KeyType::String => json!(5),
+                KeyType::Integer => json!("5"),
+                KeyType::Boolean => json!("yes"),
+                KeyType::Choice(_) => json!("none of them"),
+                KeyType::Object(_) => json!([]),
+            };
+            let config = if RETRY_KEYS.contains(key) {
+                json!({"retry": {key.name: wrong}})
+            } else {
+                json!({key.name: wrong})
+            };
+            let message = error_of(&config.to_string());
+            assert!(message.contains(key.name), "{}: {message}", key.name);
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod bulk;
 pub mod client;
 pub mod config;
+pub mod config_keys;
 pub mod error;
 pub mod ffi;
 pub mod log;

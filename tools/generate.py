@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Writes every file generated from the library's operation and helper tables: the
-Python wrapper's and the .NET wrapper's operation code, and the README's generated
-sections.
+"""Writes every file generated from the library's tables (operations, helpers, config
+keys): the Python wrapper's and the .NET wrapper's operation code and options, and the
+README's generated sections.
 
-The tables come from the built library itself (``gp_operations_json()`` and
-``gp_helpers_json()``, loaded with ctypes), so nothing generated can drift from what
-the library accepts. The output is
+The tables come from the built library itself (``gp_operations_json()``,
+``gp_helpers_json()`` and ``gp_config_keys_json()``, loaded with ctypes), so nothing
+generated can drift from what the library accepts. The output is
 committed; ``--check`` renders it in memory and exits 1, with a diff, when a committed
 file differs (CI runs it).
 
@@ -24,7 +24,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from generators import csharp_wrapper, python_wrapper, readme  # noqa: E402
+from generators import csharp_options, csharp_wrapper, python_wrapper, readme  # noqa: E402
 
 LIBRARY_FILES = {
     "linux": "libgenesys_presence.so",
@@ -39,10 +39,10 @@ def default_library():
 
 
 def load_tables(path):
-    """The operation table and the helper table of the library at ``path``."""
+    """The operation, helper and config-key tables of the library at ``path``."""
     library = ctypes.CDLL(os.path.abspath(path))
     tables = []
-    for name in ("gp_operations_json", "gp_helpers_json"):
+    for name in ("gp_operations_json", "gp_helpers_json", "gp_config_keys_json"):
         table = getattr(library, name)
         table.argtypes = []
         table.restype = ctypes.c_void_p  # a static string: read, never freed
@@ -58,12 +58,13 @@ def read(relative):
         return ""
 
 
-def outputs(operations, helpers):
+def outputs(operations, helpers, config_keys):
     """[(path from the root, the text it should hold)]."""
     return [
-        (python_wrapper.OUTPUT, python_wrapper.render(operations, helpers)),
+        (python_wrapper.OUTPUT, python_wrapper.render(operations, helpers, config_keys)),
         (csharp_wrapper.OUTPUT, csharp_wrapper.render(operations, helpers)),
-        (readme.OUTPUT, readme.render(operations, helpers, read(readme.OUTPUT))),
+        (csharp_options.OUTPUT, csharp_options.render(config_keys)),
+        (readme.OUTPUT, readme.render(operations, helpers, config_keys, read(readme.OUTPUT))),
     ]
 
 
@@ -75,9 +76,9 @@ def main():
     if not os.path.exists(args.lib):
         sys.exit(f"generate.py: {args.lib} not found: build it with `cargo build --release`, "
                  "or pass --lib / set GENESYS_PRESENCE_LIB")
-    operations, helpers = load_tables(args.lib)
+    operations, helpers, config_keys = load_tables(args.lib)
     stale = []
-    for relative, text in outputs(operations, helpers):
+    for relative, text in outputs(operations, helpers, config_keys):
         committed = read(relative)
         if committed == text:
             continue
@@ -92,7 +93,8 @@ def main():
             print(f"wrote {relative}")
     if stale:
         sys.exit("stale, run `make generate`: " + ", ".join(stale))
-    print(f"generated files up to date ({len(operations)} operations, {len(helpers)} helpers)")
+    print(f"generated files up to date ({len(operations)} operations, {len(helpers)} helpers, "
+          f"{len(config_keys)} config keys)")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ use once_cell::sync::Lazy;
 
 use super::boundary::boundary;
 use super::pointers::drop_c_string;
+use crate::config_keys::config_keys_json;
 use crate::operations::helpers::helpers_json;
 use crate::operations::table_json;
 
@@ -41,6 +42,19 @@ pub extern "C" fn gp_version() -> *const c_char {
 pub extern "C" fn gp_operations_json() -> *const c_char {
     static TABLE: Lazy<CString> =
         Lazy::new(|| CString::new(table_json().to_string()).expect("JSON text has no NUL byte"));
+    boundary(|_| c"[]".as_ptr(), || TABLE.as_ptr())
+}
+
+/// Every key of the config JSON `gp_client_new` takes, as a JSON array of objects:
+/// `name` (camelCase), `type` (`string`/`integer`/`boolean`/`object`), `choices` (the
+/// strings it may be, or `null`), `keys` (an object's own keys, alike, or `null`),
+/// `default` (as documented, or `null`) and `doc`. A static string, never freed.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn gp_config_keys_json() -> *const c_char {
+    static TABLE: Lazy<CString> = Lazy::new(|| {
+        CString::new(config_keys_json().to_string()).expect("JSON text has no NUL byte")
+    });
     boundary(|_| c"[]".as_ptr(), || TABLE.as_ptr())
 }
 

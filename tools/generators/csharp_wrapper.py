@@ -150,9 +150,10 @@ def render_operation(operation, by_endpoint):
 
 
 def code_spans(text):
-    """Markdown `code` as <c>code</c>, the rest escaped for XML."""
-    parts = text.split("`")
-    return "".join(xml(part) if i % 2 == 0 else "<c>%s</c>" % xml(part) for i, part in enumerate(parts))
+    """Markdown `code` as <c>code</c>, the rest escaped for XML (spacing kept)."""
+    escaped = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    parts = escaped.split("`")
+    return "".join(part if i % 2 == 0 else "<c>%s</c>" % part for i, part in enumerate(parts))
 
 
 # C# argument types of a helper's required parameters, by the helper table's type.

@@ -34,9 +34,24 @@ def helpers_table(helpers):
     return "\n".join(lines)
 
 
-def sections(operations, helpers):
+def config_table(config_keys):
+    lines = ["| key | type | meaning | default |", "| --- | --- | --- | --- |"]
+    for key in config_keys:
+        key_type = key["type"]
+        if key.get("choices"):
+            key_type = " or ".join(f"`\"{choice}\"`" for choice in key["choices"])
+        default = key["default"] or "none"
+        lines.append(f"| `{key['name']}` | {key_type} | {' '.join(key['doc'].split())} | {default} |")
+    return "\n".join(lines)
+
+
+def sections(operations, helpers, config_keys):
     """{section name: its generated Markdown}."""
-    return {"operations": operations_table(operations), "helpers": helpers_table(helpers)}
+    return {
+        "operations": operations_table(operations),
+        "helpers": helpers_table(helpers),
+        "config": config_table(config_keys),
+    }
 
 
 def begin_marker(name):
@@ -47,10 +62,10 @@ def end_marker(name):
     return f"<!-- END GENERATED {name} -->"
 
 
-def render(operations, helpers, current):
+def render(operations, helpers, config_keys, current):
     """``current`` (the README's text) with every generated section rewritten."""
     text = current
-    for name, body in sections(operations, helpers).items():
+    for name, body in sections(operations, helpers, config_keys).items():
         begin, end = begin_marker(name), end_marker(name)
         if text.count(begin) != 1 or text.count(end) != 1:
             raise SystemExit(f"{OUTPUT}: needs exactly one '{begin}' and one '{end}'")

@@ -338,7 +338,8 @@ namespace Genesys.Presence
         }
     }
 
-    /// <summary>Builds the <c>params_json</c> object of one call from typed arguments.</summary>
+    /// <summary>Builds the <c>params_json</c> object of one call (or the config object of a
+    /// client) from typed arguments.</summary>
     internal sealed class ParamsWriter
     {
         private readonly string _operationId;
@@ -419,6 +420,37 @@ namespace Genesys.Presence
                 }
             }
             _json.Append(']');
+        }
+
+        internal void Optional(string name, long? value)
+        {
+            if (!value.HasValue)
+            {
+                return;
+            }
+            Member(name);
+            _json.Append(value.Value.ToString(CultureInfo.InvariantCulture));
+        }
+
+        internal void Optional(string name, bool? value)
+        {
+            if (!value.HasValue)
+            {
+                return;
+            }
+            Member(name);
+            _json.Append(value.Value ? "true" : "false");
+        }
+
+        /// <summary>A member whose value another writer made (a nested object).</summary>
+        internal void Optional(string name, ParamsWriter value)
+        {
+            if (value == null)
+            {
+                return;
+            }
+            Member(name);
+            _json.Append(value.ToString());
         }
 
         /// <summary>

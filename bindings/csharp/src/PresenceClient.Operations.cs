@@ -505,7 +505,7 @@ namespace Genesys.Presence
             return Invoke("putUsersPresencesBulk", p.ToString());
         }
 
-        /// <summary>The presence of any number of users in one call: one<c>getUsersPresencesPurecloudBulk</c>(or<c>getUsersPresenceBulk</c>) per 50 ids,<c>concurrency</c>at a time over the pooled connections, each retried as configured; one array in the order of<c>id</c>(users the API does not return are absent).</summary>
+        /// <summary>The presence of any number of users in one call: one <c>getUsersPresencesPurecloudBulk</c> (or <c>getUsersPresenceBulk</c>) per 50 ids, <c>concurrency</c> at a time over the pooled connections, each retried as configured; one array in the order of <c>id</c> (users the API does not return are absent).</summary>
         /// <remarks><para>C function <c>gp_get_users_presences_bulk_all</c>.</para></remarks>
         /// <param name="id">the user ids, as many as needed (required).</param>
         /// <param name="sourceId">another source than PURECLOUD (optional; null leaves it out).</param>
@@ -523,7 +523,7 @@ namespace Genesys.Presence
             return InvokeHelper(NativeMethods.gp_get_users_presences_bulk_all, p.ToString());
         }
 
-        /// <summary>Sets the presence of any number of users in one call:<c>putUsersPresencesBulk</c>50 entries at a time,<c>concurrency</c>at once; the answers concatenated. The first failing request ends the call; earlier ones took effect.</summary>
+        /// <summary>Sets the presence of any number of users in one call: <c>putUsersPresencesBulk</c> 50 entries at a time, <c>concurrency</c> at once; the answers concatenated. The first failing request ends the call; earlier ones took effect.</summary>
         /// <remarks><para>C function <c>gp_put_users_presences_bulk_all</c>.</para></remarks>
         /// <param name="body">the changes, as many as needed: a JSON array of <c>MutableUserPresence</c> objects (required).</param>
         /// <param name="concurrency">requests in flight at once, 1 to 64 (default 8) (optional; null leaves it out).</param>
@@ -539,10 +539,10 @@ namespace Genesys.Presence
             return InvokeHelper(NativeMethods.gp_put_users_presences_bulk_all, p.ToString());
         }
 
-        /// <summary>Every organization presence definition: all pages of<c>getPresencedefinitions</c>, whose parameters it takes but<c>pageNumber</c>.</summary>
+        /// <summary>Every organization presence definition: all pages of <c>getPresencedefinitions</c>, whose parameters it takes but <c>pageNumber</c>.</summary>
         /// <remarks><para>C function <c>gp_get_presencedefinitions_all</c>.</para></remarks>
         /// <param name="pageSize">entries per request (default 100) (optional; null leaves it out).</param>
-        /// <param name="deleted">&lt;c&gt;true&lt;/c&gt;,&lt;c&gt;false&lt;/c&gt;or&lt;c&gt;all&lt;/c&gt;: which definitions, by deletion (optional; null leaves it out).</param>
+        /// <param name="deleted">&lt;c&gt;true&lt;/c&gt;, &lt;c&gt;false&lt;/c&gt; or &lt;c&gt;all&lt;/c&gt;: which definitions, by deletion (optional; null leaves it out).</param>
         /// <param name="localeCode">the locale of the definitions' labels (optional; null leaves it out).</param>
         /// <returns>One JSON array of <c>OrganizationPresence</c> objects, as JSON text.</returns>
         /// <exception cref="PresenceException">The first request that failed, its message saying which.</exception>

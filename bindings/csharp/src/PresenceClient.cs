@@ -39,12 +39,21 @@ namespace Genesys.Presence
         private readonly List<NativeMethods.LogCallback> _logCallbacks = new List<NativeMethods.LogCallback>();
 
         /// <summary>
+        /// Creates a client from options, one property per config key (see
+        /// <see cref="PresenceClientOptions"/>); null properties take the library's defaults.
+        /// </summary>
+        /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+        /// <exception cref="PresenceException">A bad value (<see cref="PresenceErrorKind.InvalidArgument"/>).</exception>
+        public PresenceClient(PresenceClientOptions options)
+            : this((options ?? throw new ArgumentNullException(nameof(options))).ToJson())
+        {
+        }
+
+        /// <summary>
         /// Creates a client from a JSON config object, e.g.
         /// <c>{"environment": "mypurecloud.ie", "clientId": "...", "clientSecret": "..."}</c>;
-        /// <c>""</c> or <c>"{}"</c> means all defaults. Keys: <c>environment</c>, <c>basePath</c>,
-        /// <c>authBasePath</c>, <c>accessToken</c>, <c>clientId</c>, <c>clientSecret</c>,
-        /// <c>timeoutMs</c>, <c>connectTimeoutMs</c>, <c>retry</c>, <c>proxy</c>,
-        /// <c>caCertPath</c>, <c>userAgent</c>, <c>allowInsecureHttp</c>, <c>logLevel</c>.
+        /// <c>""</c> or <c>"{}"</c> means all defaults. The keys are those of
+        /// <see cref="PresenceClientOptions"/>, in camelCase (the README's config table).
         /// </summary>
         /// <exception cref="ArgumentNullException"><paramref name="configJson"/> is null.</exception>
         /// <exception cref="PresenceException">The config is not valid JSON, has an unknown key or a bad value

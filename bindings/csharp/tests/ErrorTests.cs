@@ -103,7 +103,7 @@ namespace Genesys.Presence.Tests
             Assert.Throws<ArgumentNullException>(() => _client.PatchUserPresencesPurecloud("u1", null));
             Assert.Throws<ArgumentNullException>(() => _client.Call(null, "{}"));
             Assert.Throws<ArgumentNullException>(() => _client.SetAccessToken(null));
-            Assert.Throws<ArgumentNullException>(() => new PresenceClient(null));
+            Assert.Throws<ArgumentNullException>(() => new PresenceClient((string)null));
             Assert.Throws<ArgumentException>(() => _client.Call("getPresenceSettings", "{}\0{\"x\": 1}"), "a NUL would end the C string");
             Assert.Throws<ArgumentException>(() => _client.GetUserPresencesPurecloud("lone \ud800 surrogate"));
             Assert.That(_server.Taken(), Is.Empty, "nothing was sent");

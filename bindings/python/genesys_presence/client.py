@@ -6,45 +6,23 @@ import os
 import threading
 import warnings
 import weakref
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from . import _ffi
-from ._operations import DEPRECATED_OPERATIONS, OPERATION_METHODS, PresenceOperations
+from ._operations import (
+    CONFIG_KEYWORDS,
+    DEPRECATED_OPERATIONS,
+    OPERATION_METHODS,
+    RETRY_KEYWORDS,
+    PresenceOperations,
+)
 from .errors import ClientClosedError, InternalError, InvalidArgumentError
 
-#: The keyword arguments of ``PresenceClient``: the library's config keys in snake_case.
-CONFIG_KEYWORDS = (
-    "environment",
-    "base_path",
-    "auth_base_path",
-    "access_token",
-    "client_id",
-    "client_secret",
-    "timeout_ms",
-    "connect_timeout_ms",
-    "retry",
-    "proxy",
-    "ca_cert_path",
-    "user_agent",
-    "allow_insecure_http",
-    "log_level",
-    "max_response_bytes",
-)
-
-#: The keys of the ``retry`` dict.
-RETRY_KEYS = ("max_retries", "max_retry_time_ms", "max_retry_after_sec")
-
-
-def camel_case(name: str) -> str:
-    """``auth_base_path`` -> ``authBasePath``: the library's spelling of a config key."""
-    first, *rest = name.split("_")
-    return first + "".join(word.capitalize() for word in rest)
-
-
-def _unknown_keyword(name: str, known: "tuple[str, ...]", where: str) -> InvalidArgumentError:
+def _unknown_keyword(name: str, known: Mapping[str, str], where: str) -> InvalidArgumentError:
+    """``known``: keyword -> the library's key, so that a camelCase key is recognised."""
     import difflib
 
-    candidates = [key for key in known if camel_case(key) == name]
+    candidates = [keyword for keyword, key in known.items() if key == name]
     candidates = candidates or difflib.get_close_matches(name, known, n=1)
     hint = f" (did you mean {candidates[0]!r}?)" if candidates else ""
     expected = ", ".join(known)
@@ -68,16 +46,16 @@ def config_json(config: Mapping[str, Any]) -> Dict[str, Any]:
         if name == "retry":
             if not isinstance(value, Mapping):
                 raise InvalidArgumentError(
-                    f"PresenceClient(): retry must be a dict with keys {', '.join(RETRY_KEYS)}, "
+                    f"PresenceClient(): retry must be a dict with keys {', '.join(RETRY_KEYWORDS)}, "
                     f"not {type(value).__name__}"
                 )
             for key in value:
-                if key not in RETRY_KEYS:
-                    raise _unknown_keyword(str(key), RETRY_KEYS, "PresenceClient(retry=...)")
-            value = {camel_case(key): item for key, item in value.items() if item is not None}
+                if key not in RETRY_KEYWORDS:
+                    raise _unknown_keyword(str(key), RETRY_KEYWORDS, "PresenceClient(retry=...)")
+            value = {RETRY_KEYWORDS[key]: item for key, item in value.items() if item is not None}
         elif name == "ca_cert_path" and isinstance(value, os.PathLike):
             value = os.fspath(value)
-        result[camel_case(name)] = value
+        result[CONFIG_KEYWORDS[name]] = value
     return result
 
 
