@@ -13,7 +13,9 @@ use std::{env, fs};
 #[path = "src/operations/table.rs"]
 mod table;
 
-use table::{Location, Operation, Payload, Permissions, ValueType, OPERATIONS};
+use table::{
+    c_function, snake_case, Location, Operation, Payload, Permissions, ValueType, OPERATIONS,
+};
 
 const HEADER: &str = "include/genesys_presence.h";
 
@@ -53,21 +55,6 @@ fn write_if_changed(path: &Path, contents: &str) {
         fs::write(path, contents)
             .unwrap_or_else(|error| panic!("writing {}: {error}", path.display()));
     }
-}
-
-fn snake_case(name: &str) -> String {
-    let mut snake = String::with_capacity(name.len() + 8);
-    for (index, ch) in name.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if index > 0 {
-                snake.push('_');
-            }
-            snake.push(ch.to_ascii_lowercase());
-        } else {
-            snake.push(ch);
-        }
-    }
-    snake
 }
 
 fn payload_text(payload: Payload) -> String {
@@ -192,9 +179,9 @@ fn ffi_functions() -> String {
     for operation in OPERATIONS {
         let _ = writeln!(
             code,
-            "    ({:?}, gp_{}),",
+            "    ({:?}, {}),",
             operation.id,
-            snake_case(operation.id)
+            c_function(operation.id)
         );
     }
     code.push_str("];\n");

@@ -216,7 +216,7 @@ const char *gp_version(void);
 
 /*
  Every operation the library knows, as a JSON array of objects:
- `operationId`, `method`, `path`, `summary`, `description`, `params` (each
+ `operationId`, `function` (its `gp_` function), `method`, `path`, `summary`, `description`, `params` (each
  `name`, `in` (`path`/`query`), `type` (`string`/`integer`/`array`),
  `required`, `description`), `body` and `response` (`{"model", "list"}` or
  `null`), `permissions` (`{"mode", "list"}`), `deprecated`, `replacedBy`,

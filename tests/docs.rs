@@ -1,26 +1,15 @@
 //! The README and the header list every operation and every helper of the tables.
 
 use genesys_presence::operations::helpers::HELPERS;
+use genesys_presence::operations::table::c_function;
 use genesys_presence::operations::OPERATIONS;
-
-fn snake_case(name: &str) -> String {
-    name.chars()
-        .flat_map(|ch| {
-            let lower = ch.to_ascii_lowercase();
-            (ch.is_ascii_uppercase())
-                .then_some('_')
-                .into_iter()
-                .chain([lower])
-        })
-        .collect()
-}
 
 #[test]
 fn every_operation_is_documented_and_declared() {
     let readme = include_str!("../README.md");
     let header = include_str!("../include/genesys_presence.h");
     for operation in OPERATIONS {
-        let function = format!("gp_{}", snake_case(operation.id));
+        let function = c_function(operation.id);
         let row = format!("| `{}`", operation.id);
         assert!(readme.contains(&row), "README lacks {}", operation.id);
         assert!(
@@ -54,6 +43,6 @@ fn every_helper_is_documented_and_declared() {
             "README lacks {}",
             helper.function
         );
-        assert_eq!(helper.function, format!("gp_{}", snake_case(helper.id)));
+        assert_eq!(helper.function, c_function(helper.id));
     }
 }

@@ -33,7 +33,7 @@ pub extern "C" fn gp_version() -> *const c_char {
 }
 
 /// Every operation the library knows, as a JSON array of objects:
-/// `operationId`, `method`, `path`, `summary`, `description`, `params` (each
+/// `operationId`, `function` (its `gp_` function), `method`, `path`, `summary`, `description`, `params` (each
 /// `name`, `in` (`path`/`query`), `type` (`string`/`integer`/`array`),
 /// `required`, `description`), `body` and `response` (`{"model", "list"}` or
 /// `null`), `permissions` (`{"mode", "list"}`), `deprecated`, `replacedBy`,

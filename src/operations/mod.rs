@@ -56,6 +56,7 @@ pub fn table_json() -> Value {
             };
             json!({
                 "operationId": operation.id,
+                "function": table::c_function(operation.id),
                 "method": operation.method.as_str(),
                 "path": operation.path,
                 "summary": operation.summary,

@@ -6,7 +6,29 @@
 //! Adding an operation is adding one row here.
 //!
 //! `build.rs` compiles this very file (through `#[path]`), so it must depend on
-//! nothing but `core`.
+//! nothing but the standard library.
+
+/// `getUserPresence` -> `get_user_presence`: the casing of Rust and C names (the
+/// typed methods, the `gp_` functions, parameters), done here for all of them.
+pub fn snake_case(name: &str) -> String {
+    let mut snake = String::with_capacity(name.len() + 8);
+    for (index, ch) in name.chars().enumerate() {
+        if ch.is_ascii_uppercase() {
+            if index > 0 {
+                snake.push('_');
+            }
+            snake.push(ch.to_ascii_lowercase());
+        } else {
+            snake.push(ch);
+        }
+    }
+    snake
+}
+
+/// The C function of an operation or helper: `gp_` and its name in snake_case.
+pub fn c_function(name: &str) -> String {
+    format!("gp_{}", snake_case(name))
+}
 
 /// The HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,15 +1,8 @@
 """The README's generated sections: each sits between a begin and an end marker, and
 everything else in the README is left as it is. Written by ``tools/generate.py``."""
 
-import re
-
 #: The file, from the repository's root.
 OUTPUT = "README.md"
-
-
-def c_function(operation_id):
-    """``getUserPresence`` -> ``gp_get_user_presence``, as ``build.rs`` names it."""
-    return "gp_" + re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), operation_id)
 
 
 def operations_table(operations):
@@ -18,7 +11,7 @@ def operations_table(operations):
         deprecated = " (deprecated)" if op["deprecated"] else ""
         lines.append(
             f"| `{op['operationId']}`{deprecated} | `{op['method']} {op['path']}` "
-            f"| `{c_function(op['operationId'])}` |"
+            f"| `{op['function']}` |"
         )
     return "\n".join(lines)
 
