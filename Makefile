@@ -18,6 +18,7 @@ VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,
 	--show-leak-kinds=definite,indirect --error-exitcode=99
 
 .PHONY: all build sandbox examples demo test check lint header-check generate generate-check \
+	one-row-proof \
 	rust-test memcheck \
 	python-test python-package-test csharp-test fuzz-ci fuzz asan-rust bench clean
 
@@ -58,7 +59,8 @@ build/quickstart_cpp_asan: examples/quickstart.cpp build
 
 ## Everything CI runs: formatting, lints, header and generated-file drift, and every
 ## test suite.
-test: check rust-test demo memcheck python-test python-package-test csharp-test fuzz-ci
+test: check rust-test demo memcheck python-test python-package-test csharp-test fuzz-ci \
+	one-row-proof
 
 check: lint header-check generate-check
 
@@ -66,6 +68,11 @@ check: lint header-check generate-check
 ## the README's generated sections.
 generate: build
 	python3 tools/generate.py --lib $(RELEASE_DIR)/libgenesys_presence.so
+
+## Adds a made-up operation to the table of a scratch copy, and finds it in the
+## header, the sandbox, both wrappers and the README (tools/one_row_proof.sh).
+one-row-proof:
+	tools/one_row_proof.sh
 
 ## Fails when a generated file is not what `make generate` would write.
 generate-check: build
