@@ -5,8 +5,6 @@
 //! for idempotent operations, since a POST may have taken effect. Waits grow
 //! exponentially with jitter, and the whole call stays within `maxRetryTime`.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::config::RetryPolicy;
@@ -88,7 +86,7 @@ impl Attempts {
             .saturating_mul(1 << self.retries.min(16))
             .min(MAX_BACKOFF);
         let half = ceiling / 2;
-        let jitter_nanos = random_u64() % (half.as_nanos() as u64 + 1);
+        let jitter_nanos = fastrand::u64(..=half.as_nanos() as u64);
         half + Duration::from_nanos(jitter_nanos)
     }
 }
@@ -105,14 +103,6 @@ pub fn parse_retry_after(text: &str) -> Option<Duration> {
         date.duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO),
     )
-}
-
-/// A random number from the standard library's per-process random keys: jitter
-/// needs no cryptographic quality, only different values on different clients.
-fn random_u64() -> u64 {
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u128(Instant::now().elapsed().as_nanos());
-    hasher.finish()
 }
 
 #[cfg(test)]

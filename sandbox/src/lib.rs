@@ -228,9 +228,9 @@ impl Sandbox {
             stats: Mutex::default(),
             open_sockets: AtomicUsize::new(0),
             trouble: tokio::sync::broadcast::channel(16).0,
-            rng: Rng::from_clock(1),
+            rng: Rng::new(),
             state: Mutex::new(seed::initial_state(
-                Rng::from_clock(2),
+                Rng::new(),
                 notifications::Channels::new(
                     Duration::from_secs(options.channel_ttl_secs),
                     Duration::from_secs(options.heartbeat_secs),

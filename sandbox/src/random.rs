@@ -1,55 +1,35 @@
 //! Identifiers and dice: correlation ids, entity ids, access tokens, fault rolls.
 
 use std::sync::{Mutex, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-/// A xorshift64* generator seeded from the clock: plenty for a simulator's ids and
-/// fault rolls, and no crate to pull in. Not cryptographic: its tokens guard nothing
-/// but a loopback test server.
-pub struct Rng(Mutex<u64>);
+/// A `fastrand` generator that threads share: plenty for a simulator's ids and fault
+/// rolls. Not cryptographic: its tokens guard nothing but a loopback test server.
+pub struct Rng(Mutex<fastrand::Rng>);
 
 impl Rng {
-    /// A generator seeded from the current time (and `salt`, so two generators made in
-    /// the same nanosecond still differ).
-    pub fn from_clock(salt: u64) -> Rng {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0);
-        // xorshift never leaves zero, so force a bit on.
-        Rng(Mutex::new(
-            (nanos ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1,
-        ))
+    /// A generator with a random seed.
+    pub fn new() -> Rng {
+        Rng(Mutex::new(fastrand::Rng::new()))
     }
 
-    /// The next 64 random bits.
-    pub fn next_u64(&self) -> u64 {
-        let mut state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut x = *state;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        *state = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    fn with<T>(&self, draw: impl FnOnce(&mut fastrand::Rng) -> T) -> T {
+        draw(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// A uniform fraction in `[0, 1)`.
     pub fn fraction(&self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        self.with(fastrand::Rng::f64)
     }
 
     /// A random, version-4-shaped UUID.
     pub fn uuid(&self) -> String {
-        format_uuid(self.next_u128(), 4)
+        format_uuid(self.with(|rng| rng.u128(..)), 4)
     }
 
     /// An opaque access token (256 random bits as hex).
     pub fn token(&self) -> String {
-        format!("{:032x}{:032x}", self.next_u128(), self.next_u128())
-    }
-
-    fn next_u128(&self) -> u128 {
-        (u128::from(self.next_u64()) << 64) | u128::from(self.next_u64())
+        let (high, low) = self.with(|rng| (rng.u128(..), rng.u128(..)));
+        format!("{high:032x}{low:032x}")
     }
 }
 
@@ -87,7 +67,7 @@ mod tests {
 
     #[test]
     fn uuids_are_shaped_and_distinct() {
-        let rng = Rng::from_clock(1);
+        let rng = Rng::new();
         let (a, b) = (rng.uuid(), rng.uuid());
         assert_ne!(a, b);
         assert_eq!(a.len(), 36);
@@ -104,7 +84,7 @@ mod tests {
 
     #[test]
     fn fractions_stay_in_range() {
-        let rng = Rng::from_clock(2);
+        let rng = Rng::new();
         assert!((0..1000)
             .map(|_| rng.fraction())
             .all(|f| (0.0..1.0).contains(&f)));

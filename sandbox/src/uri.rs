@@ -1,19 +1,13 @@
 //! Percent-encoding both ways: decoding request paths and queries, encoding the
 //! `selfUri`s and paging links the sandbox hands out.
 
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use genesys_presence::operations::ENCODE_SET;
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
 
-/// Everything but RFC 3986's unreserved characters, so `/`, `?`, `&` and `,` stay
-/// inside a path segment or a query value.
-const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// Percent-encodes one path segment or query value.
+/// Percent-encodes one path segment or query value, as the library does (so `/`,
+/// `?`, `&` and `,` stay inside it).
 pub fn encode(text: &str) -> String {
-    utf8_percent_encode(text, NOT_UNRESERVED).to_string()
+    utf8_percent_encode(text, ENCODE_SET).to_string()
 }
 
 /// Percent-decodes `text`; `None` if the bytes it spells are not UTF-8.

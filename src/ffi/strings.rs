@@ -1,8 +1,7 @@
 //! Strings the library hands out, and its version.
 
 use std::ffi::{c_char, CString};
-
-use once_cell::sync::Lazy;
+use std::sync::LazyLock;
 
 use super::boundary::boundary;
 use super::pointers::drop_c_string;
@@ -40,8 +39,9 @@ pub extern "C" fn gp_version() -> *const c_char {
 /// `idempotent`. A static string, never freed. Thread-safe.
 #[no_mangle]
 pub extern "C" fn gp_operations_json() -> *const c_char {
-    static TABLE: Lazy<CString> =
-        Lazy::new(|| CString::new(table_json().to_string()).expect("JSON text has no NUL byte"));
+    static TABLE: LazyLock<CString> = LazyLock::new(|| {
+        CString::new(table_json().to_string()).expect("JSON text has no NUL byte")
+    });
     boundary(|_| c"[]".as_ptr(), || TABLE.as_ptr())
 }
 
@@ -52,7 +52,7 @@ pub extern "C" fn gp_operations_json() -> *const c_char {
 /// Thread-safe.
 #[no_mangle]
 pub extern "C" fn gp_config_keys_json() -> *const c_char {
-    static TABLE: Lazy<CString> = Lazy::new(|| {
+    static TABLE: LazyLock<CString> = LazyLock::new(|| {
         CString::new(config_keys_json().to_string()).expect("JSON text has no NUL byte")
     });
     boundary(|_| c"[]".as_ptr(), || TABLE.as_ptr())
@@ -66,7 +66,8 @@ pub extern "C" fn gp_config_keys_json() -> *const c_char {
 /// answers). A static string, never freed. Thread-safe.
 #[no_mangle]
 pub extern "C" fn gp_helpers_json() -> *const c_char {
-    static TABLE: Lazy<CString> =
-        Lazy::new(|| CString::new(helpers_json().to_string()).expect("JSON text has no NUL byte"));
+    static TABLE: LazyLock<CString> = LazyLock::new(|| {
+        CString::new(helpers_json().to_string()).expect("JSON text has no NUL byte")
+    });
     boundary(|_| c"[]".as_ptr(), || TABLE.as_ptr())
 }
