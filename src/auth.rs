@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::config::{checked_header_value, Config, Credentials};
 use crate::error::{Error, Result};
-use crate::log::{LogLevel, Logger};
+use crate::log::{client_log, Logger};
 use crate::transport::{transport_error, Transport};
 
 /// Renew this long before expiry (or at a tenth of the lifetime, if shorter),
@@ -98,15 +98,13 @@ impl Auth {
         }
         let token = self
             .fetch(transport, client_id, client_secret)
-            .inspect_err(|error| {
-                logger.log(LogLevel::Error, || error.message.clone());
-            })?;
-        logger.log(LogLevel::Debug, || {
-            format!(
-                "fetched a token from {} for client {client_id}",
-                self.token_url
-            )
-        });
+            .inspect_err(|error| client_log!(logger, error, "{}", error.message))?;
+        client_log!(
+            logger,
+            debug,
+            "fetched a token from {} for client {client_id}",
+            self.token_url
+        );
         let value = token.value.clone();
         *self
             .current

@@ -2,6 +2,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::fmt;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
@@ -9,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::auth::Auth;
 use crate::config::{checked_header_value, Config};
 use crate::error::{Error, ErrorKind, Result};
-use crate::log::{LogLevel, LogSink, Logger};
+use crate::log::{client_log, LogSink, Logger};
 use crate::operations::{self, Operation, Params, Payload, Request, OPERATIONS};
 use crate::retry::{parse_retry_after, Attempts};
 use crate::transport::{RawResponse, Transport};
@@ -110,24 +111,26 @@ impl Client {
                 && self.auth.invalidate(&token)
             {
                 renewed = true;
-                self.logger.log(LogLevel::Info, || {
-                    "401: renewing the token and replaying once".to_owned()
-                });
+                client_log!(
+                    self.logger,
+                    info,
+                    "401: renewing the token and replaying once"
+                );
                 continue;
             }
             let Some(wait) = attempts.next_wait(&outcome, operation.idempotent) else {
                 return outcome.and_then(|response| interpret(operation, response));
             };
-            self.logger.log(LogLevel::Warn, || {
-                format!(
-                    "retrying {} {} in {} ms (retry {} of {})",
-                    request.method.as_str(),
-                    request.path_and_query,
-                    wait.as_millis(),
-                    attempts.retries(),
-                    self.config.retry.max_retries
-                )
-            });
+            client_log!(
+                self.logger,
+                warn,
+                "retrying {} {} in {} ms (retry {} of {})",
+                request.method.as_str(),
+                request.path_and_query,
+                wait.as_millis(),
+                attempts.retries(),
+                self.config.retry.max_retries
+            );
             std::thread::sleep(wait);
         }
     }
@@ -141,22 +144,20 @@ impl Client {
         took: Duration,
         retries: u32,
     ) {
-        self.logger.log(LogLevel::Info, || {
-            let (result, correlation_id) = match outcome {
-                Ok(response) => (
-                    response.status.to_string(),
-                    response.correlation_id.as_deref(),
-                ),
-                Err(error) => (format!("{:?} error: {}", error.kind, error.message), None),
-            };
-            format!(
-                "{} {} -> {result} in {:.1} ms (retries {retries}, correlation id {})",
-                request.method.as_str(),
-                request.path_and_query,
-                took.as_secs_f64() * 1000.0,
-                correlation_id.unwrap_or("-"),
-            )
-        });
+        let correlation_id = outcome
+            .as_ref()
+            .ok()
+            .and_then(|response| response.correlation_id.as_deref());
+        client_log!(
+            self.logger,
+            info,
+            "{} {} -> {} in {:.1} ms (retries {retries}, correlation id {})",
+            request.method.as_str(),
+            request.path_and_query,
+            Outcome(outcome),
+            took.as_secs_f64() * 1000.0,
+            correlation_id.unwrap_or("-"),
+        );
     }
 
     /// Runs one operation with `params`, decoding the response into `T`
@@ -169,6 +170,19 @@ impl Client {
         let text = Value::Object(params).to_string();
         let json = self.execute(operation, &operations::parse_params(&text)?)?;
         serde_json::from_str(&json).map_err(|error| decode_error(error.to_string()))
+    }
+}
+
+/// An attempt's outcome in a log line (its status, or its error), formatted only if
+/// the line is written.
+struct Outcome<'a>(&'a Result<RawResponse>);
+
+impl fmt::Display for Outcome<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Ok(response) => write!(f, "{}", response.status),
+            Err(error) => write!(f, "{:?} error: {}", error.kind, error.message),
+        }
     }
 }
 

@@ -1,66 +1,195 @@
-//! Log lines for the host program: to stderr by default, or to a sink it sets
-//! (the C ABI's log callback). Nothing secret is ever formatted into a line:
-//! callers pass methods, paths, statuses, durations and ids, never headers,
-//! tokens or token-request bodies.
+//! Logging, through the `log` facade: every line the library writes is a `log`
+//! record with target [`TARGET`] and the id of the client it concerns as the
+//! key-value `client`. A Rust program sees them in whatever logger it installed.
+//!
+//! The C ABI installs [`Dispatcher`] (so does [`Client::set_log_sink`]): it applies
+//! each client's `logLevel` and hands its lines to that client's sink (the C log
+//! callback, which the Python wrapper bridges to `logging`), or to stderr without
+//! one. Nothing secret is ever formatted into a line: callers pass methods, paths,
+//! statuses, durations and ids, never headers, tokens or token-request bodies.
+//!
+//! [`Client::set_log_sink`]: crate::Client::set_log_sink
 
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, RwLock};
+
+use log::kv::Key;
+use log::{Level, LevelFilter, Log, Metadata, Record};
 
 pub use crate::config::LogLevel;
 
-/// Receives each log line that passes the level filter, on the calling thread.
+/// The target of every record the library logs.
+pub const TARGET: &str = "genesys_presence";
+
+/// The key-value of a record that names its client.
+pub const CLIENT_KEY: &str = "client";
+
+/// Receives each log line that passes the client's level, on the calling thread.
 pub type LogSink = Arc<dyn Fn(LogLevel, &str) + Send + Sync>;
 
-/// Filters by level and hands lines to the sink.
-pub struct Logger {
+/// Logs a line about one client: `client_log!(logger, info, "fmt", args...)`, the
+/// client's id going along as the key-value `client`.
+macro_rules! client_log {
+    ($logger:expr, $level:ident, $($arg:tt)+) => {
+        ::log::$level!(target: $crate::log::TARGET, client = $logger.id(); $($arg)+)
+    };
+}
+pub(crate) use client_log;
+
+/// Where one client's lines go.
+struct Route {
     level: LogLevel,
-    sink: RwLock<Option<LogSink>>,
+    sink: Option<LogSink>,
+}
+
+/// Every live client's route, by client id.
+static ROUTES: LazyLock<RwLock<HashMap<u64, Route>>> = LazyLock::new(Default::default);
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A client's place in the routing table; dropping it (with the client) removes it.
+pub struct Logger {
+    id: u64,
 }
 
 impl std::fmt::Debug for Logger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Logger")
-            .field("level", &self.level)
+            .field("id", &self.id)
             .finish_non_exhaustive()
     }
 }
 
 impl Logger {
+    /// A new client's logger, at the client's `logLevel`.
     pub fn new(level: LogLevel) -> Logger {
-        Logger {
-            level,
-            sink: RwLock::new(None),
-        }
-    }
-
-    /// Whether lines at `level` are wanted; check before formatting one.
-    pub fn enabled(&self, level: LogLevel) -> bool {
-        level != LogLevel::Off && level <= self.level
-    }
-
-    /// Replaces the sink; `None` goes back to stderr.
-    pub fn set_sink(&self, sink: Option<LogSink>) {
-        *self
-            .sink
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        ROUTES
             .write()
-            .unwrap_or_else(|poison| poison.into_inner()) = sink;
+            .unwrap_or_else(|poison| poison.into_inner())
+            .insert(id, Route { level, sink: None });
+        raise_max_level(level);
+        Logger { id }
     }
 
-    /// Emits a line if `level` is enabled; `line` builds it only then.
-    pub fn log(&self, level: LogLevel, line: impl FnOnce() -> String) {
-        if !self.enabled(level) {
-            return;
+    /// The id its records carry as `client`.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Replaces the sink; `None` goes back to stderr. Installs [`Dispatcher`] if no
+    /// logger is installed yet.
+    pub fn set_sink(&self, sink: Option<LogSink>) {
+        install();
+        if let Some(route) = ROUTES
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .get_mut(&self.id)
+        {
+            route.sink = sink;
         }
-        let line = line();
-        let sink = self
-            .sink
+    }
+}
+
+impl Drop for Logger {
+    fn drop(&mut self) {
+        ROUTES
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .remove(&self.id);
+    }
+}
+
+/// The `log` level of a config level; `None` for `Off`.
+fn level_of(level: LogLevel) -> Option<Level> {
+    match level {
+        LogLevel::Off => None,
+        LogLevel::Error => Some(Level::Error),
+        LogLevel::Warn => Some(Level::Warn),
+        LogLevel::Info => Some(Level::Info),
+        LogLevel::Debug => Some(Level::Debug),
+        LogLevel::Trace => Some(Level::Trace),
+    }
+}
+
+fn config_level(level: Level) -> LogLevel {
+    match level {
+        Level::Error => LogLevel::Error,
+        Level::Warn => LogLevel::Warn,
+        Level::Info => LogLevel::Info,
+        Level::Debug => LogLevel::Debug,
+        Level::Trace => LogLevel::Trace,
+    }
+}
+
+/// Lets records up to `level` through the facade's global filter (never lowers it:
+/// other clients may want more).
+fn raise_max_level(level: LogLevel) {
+    if let Some(level) = level_of(level) {
+        if level.to_level_filter() > log::max_level() {
+            log::set_max_level(level.to_level_filter());
+        }
+    }
+}
+
+/// Routes the library's records to their client's sink, or stderr, at the client's
+/// level; ignores everything else.
+pub struct Dispatcher;
+
+static DISPATCHER: Dispatcher = Dispatcher;
+
+/// Installs [`Dispatcher`] as the process's logger, unless one is installed already
+/// (a Rust program's own: the records then go to it).
+pub fn install() {
+    if log::set_logger(&DISPATCHER).is_ok() {
+        let wanted = ROUTES
             .read()
             .unwrap_or_else(|poison| poison.into_inner())
-            .clone();
+            .values()
+            .filter_map(|route| level_of(route.level))
+            .map(|level| level.to_level_filter())
+            .max()
+            .unwrap_or(LevelFilter::Off);
+        log::set_max_level(wanted.max(log::max_level()));
+    }
+}
+
+impl Log for Dispatcher {
+    fn enabled(&self, metadata: &Metadata) -> bool {
+        metadata.target() == TARGET
+    }
+
+    fn log(&self, record: &Record) {
+        if !self.enabled(record.metadata()) {
+            return;
+        }
+        let Some(client) = record
+            .key_values()
+            .get(Key::from_str(CLIENT_KEY))
+            .and_then(|value| value.to_u64())
+        else {
+            return;
+        };
+        let sink = {
+            let routes = ROUTES.read().unwrap_or_else(|poison| poison.into_inner());
+            let Some(route) = routes.get(&client) else {
+                return;
+            };
+            // Below the client's level: not even formatted.
+            if level_of(route.level).is_none_or(|level| record.level() > level) {
+                return;
+            }
+            route.sink.clone()
+        };
+        let level = config_level(record.level());
+        let line = record.args().to_string();
         match sink {
             Some(sink) => sink(level, &line),
             None => eprintln!("genesys-presence {}: {line}", level.as_str()),
         }
     }
+
+    fn flush(&self) {}
 }
 
 impl LogLevel {
@@ -79,24 +208,51 @@ impl LogLevel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt;
     use std::sync::Mutex;
 
-    #[test]
-    fn lines_below_the_level_are_not_even_formatted() {
-        let logger = Logger::new(LogLevel::Warn);
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&lines);
-        logger.set_sink(Some(Arc::new(move |level, line: &str| {
-            seen.lock()
-                .unwrap()
-                .push(format!("{}:{line}", level.as_str()))
-        })));
-        logger.log(LogLevel::Error, || "e".into());
-        logger.log(LogLevel::Warn, || "w".into());
-        logger.log(LogLevel::Info, || {
+    /// Formatting it fails the test: it must never be formatted.
+    struct Unformattable;
+
+    impl fmt::Display for Unformattable {
+        fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
             unreachable!("filtered before formatting")
-        });
-        assert_eq!(*lines.lock().unwrap(), ["error:e", "warn:w"]);
-        assert!(!Logger::new(LogLevel::Off).enabled(LogLevel::Off));
+        }
+    }
+
+    #[test]
+    fn each_client_gets_its_own_lines_at_its_own_level() {
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = |name: &'static str| -> LogSink {
+            let seen = Arc::clone(&lines);
+            Arc::new(move |level, line: &str| {
+                seen.lock()
+                    .unwrap()
+                    .push(format!("{name} {}:{line}", level.as_str()))
+            })
+        };
+        let warn = Logger::new(LogLevel::Warn);
+        warn.set_sink(Some(sink("warn")));
+        let debug = Logger::new(LogLevel::Debug);
+        debug.set_sink(Some(sink("debug")));
+        let off = Logger::new(LogLevel::Off);
+        off.set_sink(Some(sink("off")));
+
+        for logger in [&warn, &debug, &off] {
+            client_log!(logger, error, "e");
+            client_log!(logger, info, "i");
+        }
+        client_log!(warn, info, "{}", Unformattable);
+        client_log!(off, error, "{}", Unformattable);
+        // A record of the library's target with no client, or of another target.
+        log::error!(target: TARGET, "no client");
+        log::error!(target: "elsewhere", client = debug.id(); "not ours");
+        drop(debug);
+        log::error!(target: TARGET, client = 0_u64; "gone");
+
+        assert_eq!(
+            *lines.lock().unwrap(),
+            ["warn error:e", "debug error:e", "debug info:i"]
+        );
     }
 }

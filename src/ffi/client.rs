@@ -54,6 +54,8 @@ pub unsafe extern "C" fn gp_client_new(
                 .ok_or_else(|| Error::invalid_argument("out_client is NULL"))?;
             *out_client = null_mut();
             let config_json = str_arg(config_json, "config_json")?;
+            // The C ABI's lines go to each client's callback, or stderr.
+            crate::log::install();
             let client = Client::from_json(config_json)?;
             *out_client = into_raw_client(gp_client { client });
             Ok(())
