@@ -17,16 +17,18 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--show-leak-kinds=definite,indirect --error-exitcode=99
 
-.PHONY: all build sandbox examples demo test check lint header-check generate generate-check \
+.PHONY: all build sandbox examples demo test check lint header header-check generate generate-check \
 	one-row-proof \
 	rust-test memcheck \
 	python-test python-package-test csharp-test fuzz-ci fuzz asan-rust bench clean
 
 all: build
 
-## The shipped library and its header: target/release/libgenesys_presence.{so,a}.
+## The shipped library and its header: target/release/libgenesys_presence.{so,a},
+## include/genesys_presence.h (copied from build.rs's OUT_DIR).
 build:
 	$(CARGO) build --release
+	python3 tools/header.py --release
 
 ## The local Presence API simulator.
 sandbox:
@@ -84,9 +86,12 @@ lint:
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml -- --check
 	$(CARGO) clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 
+## Copies the header build.rs generates (in its OUT_DIR) to include/.
+header:
+	python3 tools/header.py
+
 ## The committed header must be what build.rs generates.
-header-check:
-	$(CARGO) build
+header-check: header
 	git diff --exit-code -- include/ || { echo "include/ is stale: commit the regenerated header"; exit 1; }
 
 ## Rust unit and integration tests, the wire replay, the C/C++ header test.

@@ -2,7 +2,7 @@
 //! here as it is compiled into the library):
 //! - `$OUT_DIR/ffi_operations.rs`: one `extern "C" fn gp_<operation>` each;
 //! - `$OUT_DIR/typed_api.rs`: one typed `Client` method each;
-//! - `include/genesys_presence.h`, by cbindgen, from `src/ffi/` and the above
+//! - `$OUT_DIR/genesys_presence.h`, by cbindgen, from `src/ffi/` and the above
 //!   (cbindgen does not expand macros, hence generated source).
 
 use std::fmt::Write as _;
@@ -17,8 +17,6 @@ use table::{
     c_function, snake_case, Location, Operation, Payload, Permissions, ValueType, OPERATIONS,
 };
 
-const HEADER: &str = "include/genesys_presence.h";
-
 fn main() {
     for input in ["src/operations/table.rs", "src/ffi", "cbindgen.toml"] {
         println!("cargo:rerun-if-changed={input}");
@@ -27,10 +25,12 @@ fn main() {
     let ffi_operations = out_dir.join("ffi_operations.rs");
     write_if_changed(&ffi_operations, &ffi_functions());
     write_if_changed(&out_dir.join("typed_api.rs"), &typed_methods());
-    generate_header(&ffi_operations);
+    generate_header(&ffi_operations, &out_dir.join("genesys_presence.h"));
 }
 
-fn generate_header(ffi_operations: &Path) {
+/// The header, in `OUT_DIR` like the rest: the build writes nothing else. `make header`
+/// (`tools/header.py`) copies it to `include/`, where it is committed.
+fn generate_header(ffi_operations: &Path, header_path: &Path) {
     let config = cbindgen::Config::from_file("cbindgen.toml").expect("cbindgen.toml is valid");
     // cbindgen follows `mod` declarations from here through all of src/ffi.
     let builder = cbindgen::Builder::new()
@@ -43,13 +43,12 @@ fn generate_header(ffi_operations: &Path) {
         .expect("cbindgen generates the header")
         .write(&mut header);
     write_if_changed(
-        Path::new(HEADER),
+        header_path,
         &String::from_utf8(header).expect("UTF-8 header"),
     );
 }
 
-/// Writes only on change, so the committed header keeps its timestamp and an
-/// unchanged build stays a no-op.
+/// Writes only on change, so an unchanged build stays a no-op.
 fn write_if_changed(path: &Path, contents: &str) {
     if fs::read_to_string(path).ok().as_deref() != Some(contents) {
         fs::write(path, contents)

@@ -56,6 +56,7 @@ say "added getPresenceOneRowProof to the table of a copy in $SCRATCH"
 
 say "building the library and the sandbox"
 cargo build --quiet -p genesys-presence -p presence-sandbox
+python3 tools/header.py --quiet
 python3 tools/generate.py --lib "$CARGO_TARGET_DIR/debug/libgenesys_presence.so"
 
 expect() { # FILE TEXT WHAT
