@@ -10,25 +10,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::operations::{self, Operation};
 
-/// A Presence API client: configuration, connection pool and tokens.
-/// Opaque; create with `gp_client_new`, free with `gp_client_free`.
-/// Safe to use from many threads at once. In a child process forked after it
-/// was made, it opens connections of its own rather than use the parent's.
-#[allow(non_camel_case_types)]
-pub struct gp_client {
-    client: Client,
-}
-
-const _: () = {
-    const fn assert_send_sync<T: Send + Sync>() {}
-    assert_send_sync::<gp_client>();
-};
-
-impl gp_client {
-    pub(crate) fn inner(&self) -> &Client {
-        &self.client
-    }
-}
+pub use super::handle::gp_client;
 
 /// Creates a client from a JSON config object (keys in the README; `""` means
 /// all defaults; an unknown key is an error).
@@ -57,7 +39,7 @@ pub unsafe extern "C" fn gp_client_new(
             // The C ABI's lines go to each client's callback, or stderr.
             crate::log::install();
             let client = Client::from_json(config_json)?;
-            *out_client = into_raw_client(gp_client { client });
+            *out_client = into_raw_client(gp_client::new(client));
             Ok(())
         })
     }
@@ -90,7 +72,7 @@ pub unsafe extern "C" fn gp_client_set_access_token(
         answer_status(out_error, || {
             let client = client_ref(client)?;
             let token = str_arg(access_token, "access_token")?;
-            client.client.set_access_token(token)
+            client.inner().set_access_token(token)
         })
     }
 }
@@ -135,7 +117,7 @@ pub(crate) unsafe fn call_with_params(
     // SAFETY: see the function's contract.
     let params_json = unsafe { optional_str_arg(params_json, "params_json") }?.unwrap_or("");
     let params = operations::parse_params(params_json)?;
-    client.client.execute(operation, &params)
+    client.inner().execute(operation, &params)
 }
 
 /// The per-operation functions' shared body.

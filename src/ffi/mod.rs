@@ -13,6 +13,7 @@
 mod boundary;
 pub mod bulk;
 pub mod client;
+mod handle;
 pub mod log;
 pub mod operations;
 mod pointers;

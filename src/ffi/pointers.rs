@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, CStr, CString};
 
-use super::client::gp_client;
+use super::handle::gp_client;
 use crate::error::{Error, Result};
 
 /// Borrows a NUL-terminated UTF-8 argument; NULL and bad UTF-8 are errors
