@@ -5,7 +5,7 @@
 //! Python and .NET. The [`operations::OPERATIONS`] table describes every
 //! operation; everything else derives from it.
 
-pub mod auth;
+mod auth;
 pub mod bulk;
 pub mod client;
 pub mod config;
@@ -15,8 +15,8 @@ pub mod ffi;
 pub mod log;
 pub mod models;
 pub mod operations;
-pub mod retry;
-pub mod transport;
+mod retry;
+mod transport;
 
 pub use client::Client;
 pub use config::Config;
