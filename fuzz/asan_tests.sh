@@ -21,10 +21,11 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/asan}
 export RUSTFLAGS="-Zsanitizer=address -Cforce-frame-pointers=yes"
 export RUSTDOCFLAGS=$RUSTFLAGS
 # A small quarantine keeps use-after-free detection for recent frees while the
-# resident-memory bounds of tests/hardening.rs stay meaningful.
+# resident-memory bounds of tests/hardening_*.rs stay meaningful.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:quarantine_size_mb=16:abort_on_error=0}
 # The stress test at a fifth of its size: ASan makes each call several times slower.
 export GP_STRESS_CALLS=${GP_STRESS_CALLS:-2000}
 # An explicit --target keeps build scripts and proc macros uninstrumented.
 cargo +nightly test --target "$host" \
-    --lib --test abi --test hardening --test stress "$@"
+    --lib --test abi --test hardening_faults --test hardening_input \
+    --test hardening_secrets --test stress "$@"

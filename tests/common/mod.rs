@@ -2,6 +2,7 @@
 //! mock API that answers with a JSON echo of the request it received.
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod hardening;
 pub mod scripted;
 
 use std::ffi::{c_char, CStr, CString};
