@@ -2,6 +2,8 @@
 //! requests to it over real HTTP with `ureq`.
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod client;
+
 use presence_sandbox::{Sandbox, SandboxOptions};
 use serde_json::Value;
 use ureq::http::{self, Method};
@@ -9,6 +11,11 @@ use ureq::Agent;
 
 /// The bearer token every test sandbox accepts.
 pub const TOKEN: &str = "test-token";
+
+/// A sandbox that accepts [`TOKEN`], with its default options.
+pub fn default_sandbox() -> Sandbox {
+    sandbox_with(|_| {})
+}
 
 /// A sandbox that accepts [`TOKEN`], with options adjusted by `tweak`.
 pub fn sandbox_with(tweak: impl FnOnce(&mut SandboxOptions)) -> Sandbox {
