@@ -1,16 +1,16 @@
 //! The sandbox's limits, over real HTTP: `--rate-limit`, the refresh-token grant
 //! (`--refresh-token`), and `GET /_sandbox/stats`.
 
+mod common;
+
 use std::thread;
 use std::time::{Duration, Instant};
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use common::client::Client;
+use common::{call_as, Answer, TOKEN};
 use presence_sandbox::{RateLimit, Sandbox, SandboxOptions};
 use serde_json::{json, Value};
-use ureq::Agent;
-
-const TOKEN: &str = "test-token";
+use ureq::http::Method;
 const USER: &str = "/api/v2/users/u/presences/purecloud";
 
 fn sandbox(rate_limit: Option<&str>) -> Sandbox {
@@ -25,30 +25,12 @@ fn sandbox(rate_limit: Option<&str>) -> Sandbox {
 
 const REFRESH_TOKEN: &str = "seeded-refresh-token";
 
-fn agent() -> Agent {
-    Agent::config_builder()
-        .http_status_as_error(false)
-        .proxy(None)
-        .build()
-        .new_agent()
+/// `inin-ratelimit-allowed`, `-count`, `-reset` of an answer, parsed.
+trait Standing {
+    fn standing(&self) -> Option<(u64, u64, u64)>;
 }
 
-/// One answer: status, the headers asked about, and the body as JSON (`null` if none).
-struct Answer {
-    status: u16,
-    headers: Vec<(String, Option<String>)>,
-    body: Value,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, value)| value.as_deref())
-    }
-
-    /// `inin-ratelimit-allowed`, `-count`, `-reset`, parsed.
+impl Standing for Answer {
     fn standing(&self) -> Option<(u64, u64, u64)> {
         let number = |name| self.header(name)?.parse().ok();
         Some((
@@ -60,51 +42,14 @@ impl Answer {
 }
 
 fn get(sandbox: &Sandbox, path: &str, token: Option<&str>) -> Answer {
-    let mut request = agent().get(format!("{}{path}", sandbox.url()));
-    if let Some(token) = token {
-        request = request.header("Authorization", format!("Bearer {token}"));
-    }
-    let mut response = request.call().expect("the sandbox answers");
-    let headers = [
-        "inin-ratelimit-allowed",
-        "inin-ratelimit-count",
-        "inin-ratelimit-reset",
-        "retry-after",
-    ]
-    .iter()
-    .map(|name| {
-        let value = response.headers().get(*name);
-        (
-            name.to_string(),
-            value.and_then(|v| v.to_str().ok()).map(str::to_owned),
-        )
-    })
-    .collect();
-    let status = response.status().as_u16();
-    let text = response.body_mut().read_to_string().unwrap();
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap()
-    };
-    Answer {
-        status,
-        headers,
-        body,
-    }
+    call_as(sandbox, token, Method::GET, path, None)
 }
 
-/// `POST /oauth/token` with `client:secret` as Basic credentials and `form`.
+/// `POST /oauth/token` with `client` (`id:secret`) as Basic credentials and `form`.
 fn token_request(sandbox: &Sandbox, client: &str, form: &str) -> (u16, Value) {
-    let credentials = STANDARD.encode(client);
-    let mut response = agent()
-        .post(format!("{}/oauth/token", sandbox.url()))
-        .header("Authorization", format!("Basic {credentials}"))
-        .content_type("application/x-www-form-urlencoded")
-        .send(form)
-        .unwrap();
-    let body = serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
-    (response.status().as_u16(), body)
+    let (id, secret) = client.split_once(':').unwrap();
+    let answer = Client::with_token(sandbox, None).token_request(id, secret, form);
+    (answer.status, answer.body)
 }
 
 const CLIENT: &str = "sandbox-client:sandbox-secret";
@@ -237,13 +182,9 @@ fn unknown_controls_and_methods_are_refused() {
     let unknown = get(&sandbox, "/_sandbox/nothing", None);
     assert_eq!(unknown.status, 404);
     assert_eq!(unknown.body["code"], "not.found");
-    let mut wrong = agent()
-        .post(format!("{}/_sandbox/stats", sandbox.url()))
-        .send_empty()
-        .unwrap();
-    assert_eq!(wrong.status().as_u16(), 405);
-    let body: Value = serde_json::from_str(&wrong.body_mut().read_to_string().unwrap()).unwrap();
-    assert_eq!(body["code"], "method.not.allowed");
+    let wrong = call_as(&sandbox, None, Method::POST, "/_sandbox/stats", None);
+    assert_eq!(wrong.status, 405);
+    assert_eq!(wrong.body["code"], "method.not.allowed");
 }
 
 #[test]

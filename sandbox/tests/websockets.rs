@@ -7,6 +7,7 @@ use std::io::ErrorKind;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use common::client::{primary_definition, Client};
 use common::{call, sandbox_with, Answer};
 use presence_sandbox::Sandbox;
 use serde_json::{json, Value};
@@ -97,15 +98,7 @@ fn patch(sandbox: &Sandbox, user: &str, body: Value) -> Answer {
 }
 
 fn definition_id(sandbox: &Sandbox, system_presence: &str) -> String {
-    let listing = call(sandbox, Method::GET, "/api/v2/presence/definitions", None);
-    listing.body["entities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["systemPresence"] == system_presence)
-        .and_then(|d| d["id"].as_str())
-        .unwrap()
-        .to_owned()
+    primary_definition(&Client::new(sandbox), system_presence)
 }
 
 #[test]

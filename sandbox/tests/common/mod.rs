@@ -43,15 +43,29 @@ impl Answer {
 
 /// `method path` with [`TOKEN`] and, when given, a JSON body.
 pub fn call(sandbox: &Sandbox, method: Method, path: &str, body: Option<&Value>) -> Answer {
+    call_as(sandbox, Some(TOKEN), method, path, body)
+}
+
+/// `method path` with `token` as the bearer token (none: no `Authorization`) and, when
+/// given, a JSON body.
+pub fn call_as(
+    sandbox: &Sandbox,
+    token: Option<&str>,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> Answer {
     let agent: Agent = Agent::config_builder()
         .http_status_as_error(false)
         .proxy(None)
         .build()
         .new_agent();
-    let request = http::Request::builder()
+    let mut request = http::Request::builder()
         .method(method)
-        .uri(format!("{}{path}", sandbox.url()))
-        .header("Authorization", format!("Bearer {TOKEN}"));
+        .uri(format!("{}{path}", sandbox.url()));
+    if let Some(token) = token {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
     let response = match body {
         Some(body) => agent.run(
             request
