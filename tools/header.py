@@ -28,7 +28,6 @@ def main():
         for message in map(json.loads, build.stdout.splitlines())
         if message.get("reason") == "build-script-executed"
         and "genesys-presence" in message.get("package_id", "")
-        and "presence-sandbox" not in message.get("package_id", "")
     ]
     if not out_dirs:
         sys.exit("header.py: the build reported no out_dir for genesys-presence")
