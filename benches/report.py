@@ -107,7 +107,7 @@ def report(results, feet, rounds, plan, context):
     out.append("- *ureq floor* is a bare keep-alive `ureq::Agent` (default configuration) "
                "making the same requests; *floor, library settings* is not a contender but a "
                "what-if: that agent configured as the library's is (timeouts, user agent, no "
-               "redirects, a caching resolver), to show what those settings cost "
+               "redirects), to show what those settings cost "
                "(see benches/README.md)\n")
 
     out.append("## Per call, one thread: median µs (min–max)\n")

@@ -1,20 +1,11 @@
 //! HTTP: one pooled `ureq::Agent` per client, and raw responses.
 
-use std::collections::HashMap;
 use std::io::Read;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use ureq::http::Uri;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::time::Duration as TimeLeft;
-use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
-    Transport as SocketTransport,
-};
 use ureq::{Agent, Proxy};
 
 use crate::config::Config;
@@ -74,7 +65,7 @@ impl Transport {
             .max_redirects(0)
             .max_redirects_will_error(false)
             .build();
-        let agent = new_agent(agent_config);
+        let agent = Agent::new_with_config(agent_config);
         Ok(Transport {
             agent,
             pid: std::process::id(),
@@ -98,7 +89,7 @@ impl Transport {
                 // the agent of its parent, which only closes this process's
                 // copies of the sockets: the parent's stay open.
                 _ => {
-                    let agent = new_agent(self.agent.config().clone());
+                    let agent = Agent::new_with_config(self.agent.config().clone());
                     *forked = Some((pid, agent.clone()));
                     agent
                 }
@@ -131,164 +122,6 @@ impl Transport {
     }
 }
 
-/// An agent with an empty pool and the library's connector and resolver.
-fn new_agent(config: ureq::config::Config) -> Agent {
-    let connector = DefaultConnector::new().chain(FewerSyscalls);
-    Agent::with_parts(config, connector, CachingResolver::default())
-}
-
-/// How finely socket time limits are set.
-const TIMEOUT_GRAIN: Duration = Duration::from_millis(1);
-
-/// Wraps each new connection in a [`FewerSyscallsTransport`].
-#[derive(Debug)]
-struct FewerSyscalls;
-
-impl Connector<Box<dyn SocketTransport>> for FewerSyscalls {
-    type Out = FewerSyscallsTransport;
-
-    fn connect(
-        &self,
-        _: &ConnectionDetails,
-        chained: Option<Box<dyn SocketTransport>>,
-    ) -> std::result::Result<Option<Self::Out>, ureq::Error> {
-        Ok(chained.map(|inner| FewerSyscallsTransport {
-            inner,
-            held: Vec::new(),
-            head_next: true,
-            just_read: false,
-        }))
-    }
-}
-
-/// ureq's TCP (or TLS) transport, spared some syscalls.
-///
-/// - ureq hands each socket read and write the time left of the request, a
-///   value that differs every time, so it sets the socket's timeout before
-///   each: three `setsockopt` calls in a single-user call, more for a bulk
-///   answer. Rounded up to `TIMEOUT_GRAIN` the value repeats (a call on a
-///   pooled connection begins within a millisecond of its full budget), and
-///   ureq skips the syscall. A timeout may fire up to a millisecond late.
-/// - ureq sends a request's head and its body in two writes: two packets, and
-///   a server woken for each. The head is held back instead and goes out with
-///   the body, or before the first read when there is no body.
-/// - ureq probes a connection (three syscalls) both when it returns to the
-///   pool and when it is taken for the next request. The first probe comes
-///   right after the answer was read, and the second repeats it just before
-///   the connection is used: only the second is made. Bytes the server sent
-///   after its answer, or a close, are still found before anything is sent.
-#[derive(Debug)]
-struct FewerSyscallsTransport {
-    inner: Box<dyn SocketTransport>,
-    /// Output written by ureq but not yet sent (a request's head).
-    held: Vec<u8>,
-    /// Whether the next write begins a request: none since the last read.
-    head_next: bool,
-    /// Whether the last thing done was a read: a probe now is the one made
-    /// as the connection goes back to the pool.
-    just_read: bool,
-}
-
-impl FewerSyscallsTransport {
-    /// Sends what is held, if anything.
-    fn send_held(&mut self, timeout: NextTimeout) -> std::result::Result<(), ureq::Error> {
-        if self.held.is_empty() {
-            return Ok(());
-        }
-        let held = self.held.len();
-        self.inner.buffers().output()[..held].copy_from_slice(&self.held);
-        self.held.clear();
-        self.inner.transmit_output(held, rounded_up(timeout))
-    }
-
-    /// Sends what is held, then runs `read` on the inner transport, and notes
-    /// that a read happened (the next write begins a request).
-    fn read(
-        &mut self,
-        timeout: NextTimeout,
-        read: impl FnOnce(
-            &mut dyn SocketTransport,
-            NextTimeout,
-        ) -> std::result::Result<bool, ureq::Error>,
-    ) -> std::result::Result<bool, ureq::Error> {
-        self.send_held(timeout)?;
-        let result = read(&mut *self.inner, rounded_up(timeout));
-        self.head_next = true;
-        self.just_read = result.is_ok();
-        result
-    }
-}
-
-impl SocketTransport for FewerSyscallsTransport {
-    fn buffers(&mut self) -> &mut dyn Buffers {
-        self.inner.buffers()
-    }
-
-    fn transmit_output(
-        &mut self,
-        amount: usize,
-        timeout: NextTimeout,
-    ) -> std::result::Result<(), ureq::Error> {
-        self.just_read = false;
-        let output = self.inner.buffers().output();
-        if std::mem::take(&mut self.head_next) {
-            // Kept until the body or the first read.
-            self.held.extend_from_slice(&output[..amount]);
-            return Ok(());
-        }
-        let held = self.held.len();
-        if held == 0 {
-            return self.inner.transmit_output(amount, rounded_up(timeout));
-        }
-        if held + amount > output.len() {
-            // No room for both in the output buffer: one after the other.
-            let next = output[..amount].to_vec();
-            self.send_held(timeout)?;
-            self.inner.buffers().output()[..amount].copy_from_slice(&next);
-            return self.inner.transmit_output(amount, rounded_up(timeout));
-        }
-        output.copy_within(..amount, held);
-        output[..held].copy_from_slice(&self.held);
-        self.held.clear();
-        self.inner
-            .transmit_output(held + amount, rounded_up(timeout))
-    }
-
-    fn maybe_await_input(
-        &mut self,
-        timeout: NextTimeout,
-    ) -> std::result::Result<bool, ureq::Error> {
-        self.read(timeout, |inner, timeout| inner.maybe_await_input(timeout))
-    }
-
-    fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
-        self.read(timeout, |inner, timeout| inner.await_input(timeout))
-    }
-
-    fn is_open(&mut self) -> bool {
-        // ureq's pool probes every connection it hands out, so the probe made
-        // as one comes back can be left to that.
-        std::mem::take(&mut self.just_read) || self.inner.is_open()
-    }
-
-    fn is_tls(&self) -> bool {
-        self.inner.is_tls()
-    }
-}
-
-/// `timeout` with its time left rounded up to a whole `TIMEOUT_GRAIN`. Zero
-/// stays zero: ureq reports a spent budget as a timeout without waiting.
-fn rounded_up(mut timeout: NextTimeout) -> NextTimeout {
-    if let TimeLeft::Exact(left) = timeout.after {
-        let grain = TIMEOUT_GRAIN.as_nanos();
-        let short_by = (grain - left.as_nanos() % grain) % grain;
-        // Saturating: `timeoutMs` may be as large as u64::MAX.
-        let rounded = left.saturating_add(Duration::from_nanos(short_by as u64));
-        timeout.after = TimeLeft::Exact(rounded);
-    }
-    timeout
-}
-
 /// Adds the headers every API request carries, and this attempt's time limit.
 fn prepared<B>(
     request: ureq::RequestBuilder<B>,
@@ -302,73 +135,6 @@ fn prepared<B>(
         Some(timeout) => request.config().timeout_global(Some(timeout)).build(),
         None => request,
     }
-}
-
-/// How long a host's addresses are reused before it is looked up again.
-const DNS_CACHE_TTL: Duration = Duration::from_secs(30);
-
-/// ureq resolves the host before every request, even one that reuses a pooled
-/// connection, and with a timeout set it does so on a new thread: ~70 µs a
-/// call on loopback, most of a Presence call. This keeps each answer for
-/// `DNS_CACHE_TTL`; IP literals are never looked up.
-#[derive(Debug, Default)]
-struct CachingResolver {
-    lookup: DefaultResolver,
-    cache: Mutex<HashMap<String, (ResolvedSocketAddrs, Instant)>>,
-}
-
-impl Resolver for CachingResolver {
-    fn resolve(
-        &self,
-        uri: &Uri,
-        config: &ureq::config::Config,
-        timeout: NextTimeout,
-    ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
-        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else {
-            return self.lookup.resolve(uri, config, timeout);
-        };
-        if let Some(address) = ip_literal(scheme.as_str(), authority) {
-            let mut addresses = self.empty();
-            addresses.push(address);
-            return Ok(addresses);
-        }
-        let Some(key) = DefaultResolver::host_and_port(scheme, authority) else {
-            return self.lookup.resolve(uri, config, timeout);
-        };
-        let cached = self
-            .cache
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .get(&key)
-            .filter(|(_, looked_up)| looked_up.elapsed() < DNS_CACHE_TTL)
-            .map(|(addresses, _)| addresses.clone());
-        if let Some(addresses) = cached {
-            return Ok(addresses);
-        }
-        let addresses = self.lookup.resolve(uri, config, timeout)?;
-        self.cache
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .insert(key, (addresses.clone(), Instant::now()));
-        Ok(addresses)
-    }
-}
-
-/// The address of an authority whose host is an IP literal (`127.0.0.1`,
-/// `[::1]`), with its port or the scheme's: read straight from the URL.
-fn ip_literal(scheme: &str, authority: &ureq::http::uri::Authority) -> Option<SocketAddr> {
-    let host = authority.host();
-    let host = host
-        .strip_prefix('[')
-        .and_then(|host| host.strip_suffix(']'))
-        .unwrap_or(host);
-    let ip = host.parse::<IpAddr>().ok()?;
-    let port = authority.port_u16().or(match scheme {
-        "http" => Some(80),
-        "https" => Some(443),
-        _ => None,
-    })?;
-    Some(SocketAddr::new(ip, port))
 }
 
 /// The largest `caCertPath` file read.
@@ -470,61 +236,5 @@ pub(crate) fn transport_error(error: ureq::Error) -> Error {
         }
         ureq::Error::ConnectionFailed => Error::transport("connection failed"),
         other => Error::transport(other.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rounded(left: TimeLeft) -> TimeLeft {
-        let timeout = NextTimeout {
-            after: left,
-            ..NextTimeout::default()
-        };
-        rounded_up(timeout).after
-    }
-
-    fn exact(nanos: u64) -> TimeLeft {
-        TimeLeft::Exact(Duration::from_nanos(nanos))
-    }
-
-    #[test]
-    fn socket_time_limits_round_up_to_whole_milliseconds() {
-        let full = Duration::from_secs(30);
-        // What a call's reads and writes see: the same value, so no syscall.
-        assert_eq!(rounded(TimeLeft::Exact(full)), TimeLeft::Exact(full));
-        assert_eq!(
-            rounded(TimeLeft::Exact(full - Duration::from_micros(80))),
-            TimeLeft::Exact(full)
-        );
-        assert_eq!(rounded(exact(1)), exact(1_000_000));
-        assert_eq!(rounded(exact(1_000_001)), exact(2_000_000));
-        // Spent stays spent, none stays none, and the largest budget stays put.
-        assert_eq!(rounded(exact(0)), exact(0));
-        assert_eq!(rounded(TimeLeft::NotHappening), TimeLeft::NotHappening);
-        assert_eq!(
-            rounded(TimeLeft::Exact(Duration::MAX)),
-            TimeLeft::Exact(Duration::MAX)
-        );
-    }
-
-    fn literal(url: &str) -> Option<String> {
-        let uri: ureq::http::Uri = url.parse().unwrap();
-        ip_literal(uri.scheme_str().unwrap(), uri.authority().unwrap()).map(|a| a.to_string())
-    }
-
-    #[test]
-    fn ip_literals_are_read_from_the_url_and_names_are_left_to_the_resolver() {
-        assert_eq!(
-            literal("http://127.0.0.1:8080/x").as_deref(),
-            Some("127.0.0.1:8080")
-        );
-        assert_eq!(literal("http://10.0.0.1").as_deref(), Some("10.0.0.1:80"));
-        assert_eq!(literal("https://[::1]/").as_deref(), Some("[::1]:443"));
-        assert_eq!(literal("http://[::1]:9/").as_deref(), Some("[::1]:9"));
-        assert_eq!(literal("http://localhost:8080/"), None);
-        assert_eq!(literal("https://api.mypurecloud.com/"), None);
-        assert_eq!(literal("ftp://127.0.0.1/"), None, "no port known");
     }
 }

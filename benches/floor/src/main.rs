@@ -3,21 +3,16 @@
 //! String. What is left is the cost of HTTP itself (ureq, the kernel, nginx).
 //!
 //! With `--library-settings`, the agent is configured as the library's is
-//! (timeouts, user agent, `Accept`, no redirects, a resolver that keeps its
-//! answer): a what-if showing what those settings cost.
+//! (timeouts, user agent, `Accept`, no redirects): a what-if showing what
+//! those settings cost.
 //!
 //! Speaks the workers' line protocol on stdin/stdout (see benches/README.md):
 //! `run OP THREADS CALLS` -> `ok WALL_NS CPU_NS LATENCY_NS...`, `quit`.
 
-use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::sync::{Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-use ureq::config::Config;
-use ureq::http::Uri;
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 use ureq::Agent;
 
 const TOKEN: &str = "Bearer bench-token";
@@ -213,37 +208,6 @@ fn run(bench: &Bench, op: &str, threads: usize, calls: usize) -> Result<String, 
     Ok(line)
 }
 
-/// As the library's (transport.rs): ureq resolves the host before every
-/// request, pooled connection or not, and with a timeout configured it does so
-/// on a new thread each time. This resolver keeps an answer for a minute.
-#[derive(Debug, Default)]
-struct CachingResolver {
-    inner: DefaultResolver,
-    cache: Mutex<HashMap<String, (Instant, ResolvedSocketAddrs)>>,
-}
-
-impl Resolver for CachingResolver {
-    fn resolve(
-        &self,
-        uri: &Uri,
-        config: &Config,
-        timeout: NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let key = format!("{:?}://{:?}", uri.scheme(), uri.authority());
-        if let Some((at, addrs)) = self.cache.lock().unwrap().get(&key) {
-            if at.elapsed() < Duration::from_secs(60) {
-                return Ok(addrs.clone());
-            }
-        }
-        let addrs = self.inner.resolve(uri, config, timeout)?;
-        self.cache
-            .lock()
-            .unwrap()
-            .insert(key, (Instant::now(), addrs.clone()));
-        Ok(addrs)
-    }
-}
-
 /// CPU time of the whole process (all threads, user + system), in ns.
 fn process_cpu_ns() -> u128 {
     #[repr(C)]
@@ -292,11 +256,7 @@ fn main() {
             .max_redirects(0)
             .max_redirects_will_error(false)
             .build();
-        Agent::with_parts(
-            config,
-            DefaultConnector::default(),
-            CachingResolver::default(),
-        )
+        Agent::new_with_config(config)
     } else {
         Agent::new_with_defaults()
     };
