@@ -108,6 +108,83 @@ namespace Genesys.Presence
             return members;
         }
 
+        /// <summary>
+        /// <paramref name="text"/> as a tree: an object is a <see cref="Dictionary{TKey,TValue}"/>
+        /// of string to object, an array a <see cref="List{T}"/> of object, a number a double,
+        /// and a string, bool or null itself. Throws <see cref="FormatException"/> if the text is
+        /// not exactly one JSON value.
+        /// </summary>
+        internal static object Parse(string text)
+        {
+            var reader = new Reader(text);
+            reader.SkipWhitespace();
+            object value = reader.Value(0, true);
+            reader.SkipWhitespace();
+            if (!reader.AtEnd)
+            {
+                throw reader.Fail("unexpected text after the value");
+            }
+            return value;
+        }
+
+        /// <summary>A tree as <see cref="Parse"/> returns it, written as JSON text.</summary>
+        internal static string Serialize(object value)
+        {
+            var json = new StringBuilder();
+            Write(json, value);
+            return json.ToString();
+        }
+
+        private static void Write(StringBuilder json, object value)
+        {
+            var members = value as Dictionary<string, object>;
+            var items = value as List<object>;
+            if (value == null)
+            {
+                json.Append("null");
+            }
+            else if (value is bool)
+            {
+                json.Append((bool)value ? "true" : "false");
+            }
+            else if (value is double)
+            {
+                json.Append(((double)value).ToString("R", CultureInfo.InvariantCulture));
+            }
+            else if (value is string)
+            {
+                WriteString(json, (string)value);
+            }
+            else if (members != null)
+            {
+                json.Append('{');
+                string separator = "";
+                foreach (var member in members)
+                {
+                    json.Append(separator);
+                    WriteString(json, member.Key);
+                    json.Append(':');
+                    Write(json, member.Value);
+                    separator = ",";
+                }
+                json.Append('}');
+            }
+            else if (items != null)
+            {
+                json.Append('[');
+                for (int i = 0; i < items.Count; i++)
+                {
+                    json.Append(i > 0 ? "," : "");
+                    Write(json, items[i]);
+                }
+                json.Append(']');
+            }
+            else
+            {
+                throw new ArgumentException("not a JSON tree: " + value.GetType());
+            }
+        }
+
         /// <summary>The value of a JSON string literal (the whole of <paramref name="literal"/>).</summary>
         internal static string ParseString(string literal)
         {
@@ -169,6 +246,13 @@ namespace Genesys.Presence
             /// <summary>Moves past one value, checking its grammar; strings are skipped whole, so brackets inside them do not count.</summary>
             internal void SkipValue(int depth)
             {
+                Value(depth, false);
+            }
+
+            /// <summary>Reads one value, checking its grammar, and returns it as a tree
+            /// (see <see cref="Json.Parse"/>) when <paramref name="keep"/>, else null.</summary>
+            internal object Value(int depth, bool keep)
+            {
                 if (depth > MaxDepth)
                 {
                     throw Fail("nested too deeply");
@@ -177,60 +261,71 @@ namespace Genesys.Presence
                 {
                     throw Fail("expected a value but the text ended");
                 }
-                char c = _text[_pos];
-                switch (c)
+                switch (_text[_pos])
                 {
                     case '{':
                         _pos++;
+                        var members = keep ? new Dictionary<string, object>(StringComparer.Ordinal) : null;
                         SkipWhitespace();
                         if (TryConsume('}'))
                         {
-                            return;
+                            return members;
                         }
                         do
                         {
                             SkipWhitespace();
-                            ReadString();
+                            string name = ReadString();
                             SkipWhitespace();
                             Expect(':');
                             SkipWhitespace();
-                            SkipValue(depth + 1);
+                            object member = Value(depth + 1, keep);
+                            if (keep)
+                            {
+                                members[name] = member;
+                            }
                             SkipWhitespace();
                         }
                         while (TryConsume(','));
                         Expect('}');
-                        return;
+                        return members;
                     case '[':
                         _pos++;
+                        var items = keep ? new List<object>() : null;
                         SkipWhitespace();
                         if (TryConsume(']'))
                         {
-                            return;
+                            return items;
                         }
                         do
                         {
                             SkipWhitespace();
-                            SkipValue(depth + 1);
+                            object item = Value(depth + 1, keep);
+                            if (keep)
+                            {
+                                items.Add(item);
+                            }
                             SkipWhitespace();
                         }
                         while (TryConsume(','));
                         Expect(']');
-                        return;
+                        return items;
                     case '"':
-                        ReadString();
-                        return;
+                        return ReadString();
                     case 't':
                         Literal("true");
-                        return;
+                        return true;
                     case 'f':
                         Literal("false");
-                        return;
+                        return false;
                     case 'n':
                         Literal("null");
-                        return;
+                        return null;
                     default:
+                        int start = _pos;
                         SkipNumber();
-                        return;
+                        return keep
+                            ? (object)double.Parse(_text.Substring(start, _pos - start), NumberStyles.Float, CultureInfo.InvariantCulture)
+                            : null;
                 }
             }
 

@@ -1,5 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+
+// The tests read JSON with the wrapper's own reader (Json.Parse).
+[assembly: InternalsVisibleTo("Genesys.Presence.Tests")]
 
 namespace Genesys.Presence
 {

@@ -26,7 +26,7 @@ namespace Genesys.Presence.Tests
             CapturedRequest sent = _server.Taken().Single();
             Assert.That(sent.Path, Is.EqualTo("/api/v2/users/%E6%97%A5%E6%9C%AC-user%20%C3%A9%2F1/presences/purecloud"));
             Assert.That(sent.Header("Content-Type"), Is.EqualTo("application/json"));
-            Assert.That(MiniJson.DeepEquals(MiniJson.Parse(sent.BodyText), MiniJson.Parse(body)), Is.True, sent.BodyText);
+            Assert.That(JsonAssert.DeepEquals(Json.Parse(sent.BodyText), Json.Parse(body)), Is.True, sent.BodyText);
             byte[] utf8 = Encoding.UTF8.GetBytes("é日本 😀");
             Assert.That(IndexOf(sent.Body, utf8), Is.GreaterThanOrEqualTo(0), "the body holds the UTF-8 bytes, not escapes or '?'");
         }

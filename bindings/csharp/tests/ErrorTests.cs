@@ -28,7 +28,7 @@ namespace Genesys.Presence.Tests
             Assert.That(error.RetryAfterSeconds, Is.Null);
             StringAssert.Contains("404", error.Message);
             StringAssert.Contains("User } [x] \"not\" found {", error.Message);
-            Assert.That(MiniJson.DeepEquals(MiniJson.Parse(error.Body), MiniJson.Parse(errorBody)), Is.True, error.Body);
+            Assert.That(JsonAssert.DeepEquals(Json.Parse(error.Body), Json.Parse(errorBody)), Is.True, error.Body);
             Assert.That(_server.Taken().Count, Is.EqualTo(1));
         }
 

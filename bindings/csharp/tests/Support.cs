@@ -22,7 +22,7 @@ namespace Genesys.Presence.Tests
         /// <summary>The operation table of the library under test, by operationId.</summary>
         public static Dictionary<string, Dictionary<string, object>> Operations()
         {
-            return ((List<object>)MiniJson.Parse(PresenceClient.OperationsJson))
+            return ((List<object>)Json.Parse(PresenceClient.OperationsJson))
                 .Cast<Dictionary<string, object>>()
                 .ToDictionary(op => (string)op["operationId"]);
         }
@@ -64,7 +64,7 @@ namespace Genesys.Presence.Tests
                 }
                 path = Path.Combine(dir.FullName, relative);
             }
-            return ((List<object>)MiniJson.Parse(File.ReadAllText(path, Encoding.UTF8)))
+            return ((List<object>)Json.Parse(File.ReadAllText(path, Encoding.UTF8)))
                 .Cast<Dictionary<string, object>>()
                 .ToList();
         }

@@ -74,9 +74,9 @@ namespace Genesys.Presence.Tests
             }
             else
             {
-                object body = MiniJson.WithoutNulls(MiniJson.Parse(sent.BodyText));
-                Assert.That(MiniJson.DeepEquals(body, sdk["body"]), Is.True,
-                    "body: sent " + sent.BodyText + ", SDK " + MiniJson.Serialize(sdk["body"]));
+                object body = JsonAssert.WithoutNulls(Json.Parse(sent.BodyText));
+                Assert.That(JsonAssert.DeepEquals(body, sdk["body"]), Is.True,
+                    "body: sent " + sent.BodyText + ", SDK " + Json.Serialize(sdk["body"]));
             }
         }
 
@@ -170,7 +170,7 @@ namespace Genesys.Presence.Tests
                 }
                 if (p.Name == "body")
                 {
-                    return MiniJson.Serialize(value);
+                    return Json.Serialize(value);
                 }
                 if (p.ParameterType == typeof(int?) || p.ParameterType == typeof(int))
                 {
