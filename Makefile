@@ -18,7 +18,7 @@ VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,
 	--show-leak-kinds=definite,indirect --error-exitcode=99
 
 .PHONY: all build sandbox examples demo test check lint header header-check generate generate-check \
-	one-row-proof \
+	one-row-proof package-check \
 	rust-test memcheck \
 	python-test python-package-test csharp-test fuzz-ci fuzz asan-rust bench clean
 
@@ -61,7 +61,7 @@ build/quickstart_cpp_asan: examples/quickstart.cpp build
 
 ## Everything CI runs: formatting, lints, header and generated-file drift, and every
 ## test suite.
-test: check rust-test demo memcheck python-test python-package-test csharp-test fuzz-ci \
+test: check rust-test package-check demo memcheck python-test python-package-test csharp-test fuzz-ci \
 	one-row-proof
 
 check: lint header-check generate-check
@@ -93,6 +93,12 @@ header:
 ## The committed header must be what build.rs generates.
 header-check: header
 	git diff --exit-code -- include/ || { echo "include/ is stale: commit the regenerated header"; exit 1; }
+
+## The crate as published builds on its own: `cargo package` verifies it, and fails if
+## the build script writes anywhere but its OUT_DIR (after rust-test: its dependencies
+## are built by then).
+package-check:
+	$(CARGO) package -p genesys-presence --allow-dirty --quiet
 
 ## Rust unit and integration tests, the wire replay, the C/C++ header test.
 rust-test:
