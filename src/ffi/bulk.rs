@@ -32,33 +32,9 @@ pub unsafe extern "C" fn gp_get_users_presences_bulk_all(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> gp_status {
+    let function = "gp_get_users_presences_bulk_all";
     // SAFETY: the caller passes NULL or valid pointers, per the contract.
-    unsafe {
-        answer_helper(
-            client,
-            params_json,
-            out_json,
-            "gp_get_users_presences_bulk_all",
-            |client, mut params| {
-                let concurrency = take_concurrency(&mut params)?;
-                let ids: Vec<String> = match params.remove("id") {
-                    Some(ids) if ids.get().starts_with('[') => serde_json::from_str(ids.get())
-                        .map_err(|_| invalid("id must be an array of strings"))?,
-                    _ => {
-                        return Err(invalid(
-                            "missing required parameter id (an array of strings)",
-                        ))
-                    }
-                };
-                let source_id: Option<String> = match params.remove("sourceId") {
-                    None => None,
-                    Some(source_id) => serde_json::from_str(source_id.get())
-                        .map_err(|_| invalid("sourceId must be a string"))?,
-                };
-                client.bulk_get_presences(source_id.as_deref(), &ids, concurrency)
-            },
-        )
-    }
+    unsafe { answer_helper(client, params_json, out_json, function, read_presences) }
 }
 
 /// Sets the presence of any number of users in one call: `body` is sent 50
@@ -75,25 +51,9 @@ pub unsafe extern "C" fn gp_put_users_presences_bulk_all(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> gp_status {
+    let function = "gp_put_users_presences_bulk_all";
     // SAFETY: the caller passes NULL or valid pointers, per the contract.
-    unsafe {
-        answer_helper(
-            client,
-            params_json,
-            out_json,
-            "gp_put_users_presences_bulk_all",
-            |client, mut params| {
-                let concurrency = take_concurrency(&mut params)?;
-                let entries: Vec<&RawValue> = params
-                    .remove("body")
-                    .and_then(|body| serde_json::from_str(body.get()).ok())
-                    .ok_or_else(|| {
-                        invalid("body must be an array of MutableUserPresence objects")
-                    })?;
-                client.bulk_put_presences(&entries, concurrency)
-            },
-        )
-    }
+    unsafe { answer_helper(client, params_json, out_json, function, write_presences) }
 }
 
 /// Every organization presence definition, following all pages of the
@@ -109,18 +69,46 @@ pub unsafe extern "C" fn gp_get_presencedefinitions_all(
     params_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> gp_status {
+    let function = "gp_get_presencedefinitions_all";
     // SAFETY: the caller passes NULL or valid pointers, per the contract.
-    unsafe {
-        let function = "gp_get_presencedefinitions_all";
-        answer_helper(client, params_json, out_json, function, |client, params| {
-            let params = params
-                .into_iter()
-                .map(|(name, value)| Ok((name, serde_json::from_str(value.get())?)))
-                .collect::<serde_json::Result<_>>()
-                .map_err(|error| invalid(&format!("params: {error}")))?;
-            client.all_presencedefinitions(params)
-        })
-    }
+    unsafe { answer_helper(client, params_json, out_json, function, all_definitions) }
+}
+
+fn read_presences(client: &Client, mut params: Params) -> Result<Vec<Box<RawValue>>> {
+    let concurrency = take_concurrency(&mut params)?;
+    let ids: Vec<String> = match params.remove("id") {
+        Some(ids) if ids.get().starts_with('[') => serde_json::from_str(ids.get())
+            .map_err(|_| invalid("id must be an array of strings"))?,
+        _ => {
+            return Err(invalid(
+                "missing required parameter id (an array of strings)",
+            ))
+        }
+    };
+    let source_id: Option<String> = match params.remove("sourceId") {
+        None => None,
+        Some(source_id) => serde_json::from_str(source_id.get())
+            .map_err(|_| invalid("sourceId must be a string"))?,
+    };
+    client.bulk_get_presences(source_id.as_deref(), &ids, concurrency)
+}
+
+fn write_presences(client: &Client, mut params: Params) -> Result<Vec<Box<RawValue>>> {
+    let concurrency = take_concurrency(&mut params)?;
+    let entries: Vec<&RawValue> = params
+        .remove("body")
+        .and_then(|body| serde_json::from_str(body.get()).ok())
+        .ok_or_else(|| invalid("body must be an array of MutableUserPresence objects"))?;
+    client.bulk_put_presences(&entries, concurrency)
+}
+
+fn all_definitions(client: &Client, params: Params) -> Result<Vec<Box<RawValue>>> {
+    let params = params
+        .into_iter()
+        .map(|(name, value)| Ok((name, serde_json::from_str(value.get())?)))
+        .collect::<serde_json::Result<_>>()
+        .map_err(|error| invalid(&format!("params: {error}")))?;
+    client.all_presencedefinitions(params)
 }
 
 fn invalid(message: &str) -> Error {

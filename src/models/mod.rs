@@ -86,6 +86,12 @@ impl<'de, M: CheckShape> Deserialize<'de> for ModelShape<M> {
 /// Declares a model struct: every field `Option`al, omitted when `None`, and
 /// unknown fields collected in `additional`.
 macro_rules! model {
+    // Several models with the same fields: `A, B { fields }` (the braces are one token
+    // tree, so they can be repeated for each name).
+    ($(#[$doc:meta])* $name:ident $(, $(#[$more_doc:meta])* $more:ident)+ $fields:tt) => {
+        model! { $(#[$doc])* $name $fields }
+        $(model! { $(#[$more_doc])* $more $fields })+
+    };
     ($(#[$doc:meta])* $name:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty,)* }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -202,22 +208,7 @@ open_enum! {
 
 model! {
     /// A user's presence on one source.
-    UserPresence {
-        id: String,
-        name: String,
-        source: String,
-        source_id: String,
-        primary: bool,
-        presence_definition: PresenceDefinition,
-        future_presence_definition: PresenceDefinition,
-        message: String,
-        /// ISO-8601 date-time, kept as the server wrote it.
-        modified_date: String,
-        self_uri: String,
-    }
-}
-
-model! {
+    UserPresence,
     /// One entry of a bulk presence update (`id` is the user id).
     MutableUserPresence {
         id: String,
