@@ -11,11 +11,11 @@ SANDBOX_TARGET := target/sandbox
 SANDBOX := $(RELEASE_DIR)/presence-sandbox
 WARNINGS := -Wall -Wextra -Werror -pedantic
 LINK := -Iinclude -L$(RELEASE_DIR) -lgenesys_presence -Wl,-rpath,$(CURDIR)/$(RELEASE_DIR)
-EXAMPLES := build/quickstart build/quickstart_cpp
-SANITIZED := build/quickstart_asan build/quickstart_cpp_asan
+EXAMPLES := build/quickstart build/quickstart_cpp build/watch
+SANITIZED := build/quickstart_asan build/quickstart_cpp_asan build/watch_asan
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -g
 VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
-	--show-leak-kinds=definite,indirect --error-exitcode=99
+	--show-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tools/valgrind.supp
 
 .PHONY: all build sandbox examples demo test check lint header header-check generate generate-check \
 	one-row-proof package-check \
@@ -36,22 +36,30 @@ sandbox:
 	@mkdir -p $(RELEASE_DIR)
 	cp $(SANDBOX_TARGET)/release/presence-sandbox $(SANDBOX)
 
-## The quick start: the C and C++ examples against a fresh sandbox (or a real
+## The quick start and the watch: the C and C++ examples against a fresh sandbox (or a real
 ## org when GENESYS_CLOUD_CLIENT_ID, _CLIENT_SECRET and _REGION are set).
 demo: examples sandbox
 	SANDBOX=$(SANDBOX) examples/run_against_sandbox.sh $(EXAMPLES)
 
 examples: $(EXAMPLES)
 
-build/quickstart: examples/quickstart.c build
+build/quickstart: examples/quickstart.c examples/example_json.h build
 	@mkdir -p build
 	$(CC) -std=c11 $(WARNINGS) $< $(LINK) -o $@
+
+build/watch: examples/watch.c examples/example_json.h build
+	@mkdir -p build
+	$(CC) -std=c11 $(WARNINGS) $< $(LINK) -o $@
+
+build/watch_asan: examples/watch.c examples/example_json.h build
+	@mkdir -p build
+	$(CC) -std=c11 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
 
 build/quickstart_cpp: examples/quickstart.cpp build
 	@mkdir -p build
 	$(CXX) -std=c++17 $(WARNINGS) $< $(LINK) -o $@
 
-build/quickstart_asan: examples/quickstart.c build
+build/quickstart_asan: examples/quickstart.c examples/example_json.h build
 	@mkdir -p build
 	$(CC) -std=c11 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
 
@@ -108,8 +116,8 @@ rust-test:
 ## memory error and no definite or indirect leak.
 memcheck: $(EXAMPLES) $(SANITIZED) sandbox
 	SANDBOX=$(SANDBOX) examples/run_against_sandbox.sh \
-		"$(VALGRIND) build/quickstart" "$(VALGRIND) build/quickstart_cpp" \
-		build/quickstart_asan build/quickstart_cpp_asan
+		"$(VALGRIND) build/quickstart" "$(VALGRIND) build/quickstart_cpp" "$(VALGRIND) build/watch" \
+		build/quickstart_asan build/quickstart_cpp_asan build/watch_asan
 
 ## The Python wrapper's tests (creates .venv with pytest), the README's sandbox
 ## example among them.

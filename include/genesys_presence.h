@@ -31,6 +31,13 @@
 typedef struct gp_client gp_client;
 
 /*
+ A watch of some users' presence: its channels, sockets and threads.
+ Opaque; create with `gp_watch_new`, free with `gp_watch_free`. Safe to use
+ from many threads at once.
+ */
+typedef struct gp_watch gp_watch;
+
+/*
  A status code returned by every fallible function. The numbers are stable
  and only ever appended to.
  */
@@ -81,6 +88,11 @@ typedef void (*gp_log_callback)(void *user_data,
  A bug in the library, such as a caught panic.
  */
 #define GP_ERROR_INTERNAL 6
+
+/*
+ The caller cancelled the call.
+ */
+#define GP_ERROR_CANCELLED 7
 
 #ifdef __cplusplus
 extern "C" {
@@ -242,6 +254,67 @@ const char *gp_config_keys_json(void);
  answers). A static string, never freed. Thread-safe.
  */
 const char *gp_helpers_json(void);
+
+/*
+ Starts watching the presence of a set of users.
+
+ `params_json`: `{"userIds": ["...", ...], "initial": false,
+ "heartbeatTimeoutMs": 75000}`: 1 to 20,000 distinct user ids; with
+ `initial`, the presences read at the start are reported too. The watch opens
+ as few notification channels as the ids need (1000 each), subscribes them,
+ connects their websockets through the client's proxy and TLS settings, and
+ reads the users' presences, all before it returns: a change made after that
+ is reported. Events are taken with `gp_watch_next`.
+
+ On `GP_OK`, `*out_watch` is a new watch, to be freed with `gp_watch_free`,
+ and `*out_error` (if `out_error` is not NULL) is NULL. On any other status,
+ `*out_watch` is NULL, nothing is left open, and `*out_error` (if not NULL)
+ is an error JSON to free with `gp_string_free`: `GP_ERROR_INVALID_ARGUMENT`
+ for a NULL `client`, `params_json` or `out_watch` and for bad params; the
+ status of the failed request when the service refuses a channel or a
+ subscription. The watch holds its own reference to the client's
+ configuration, pool and token: the client may be freed before the watch.
+ No pointer is kept after the call. Thread-safe.
+ */
+gp_status gp_watch_new(const gp_client *client,
+                       const char *params_json,
+                       gp_watch **out_watch,
+                       char **out_error);
+
+/*
+ Waits up to `timeout_ms` for the watch's next event.
+
+ On `GP_OK`, `*out_json` is one event or `null` when none came in time:
+ `{"type": "presence", "userId", "presence": {"source", "presenceDefinition":
+ {"id", "systemPresence"}, "message", "modifiedDate"}, "origin":
+ "notification" | "initial" | "reconcile"}`, `{"type": "reconnected",
+ "reason"}`, or, after `gp_watch_close`, `{"type": "closed"}` (every time).
+ A failure that ends the watch is answered once with its status and error
+ JSON; later calls answer `{"type": "closed"}`. `*out_json` is always written
+ (unless `out_json` is NULL: `GP_ERROR_INVALID_ARGUMENT`) and freed by the
+ caller with `gp_string_free`. NULL `watch` is `GP_ERROR_INVALID_ARGUMENT`.
+ Several threads may wait at once; each event goes to one of them.
+ */
+gp_status gp_watch_next(const gp_watch *watch,
+                        uint32_t timeout_ms,
+                        char **out_json);
+
+/*
+ Ends the watch: a `gp_watch_next` blocked on another thread returns
+ `{"type": "closed"}` at once, as does every later one. Callable from any
+ thread, any number of times; NULL is a no-op. The watch's sockets and
+ threads stay until `gp_watch_free`.
+ */
+void gp_watch_close(const gp_watch *watch);
+
+/*
+ Frees a watch: stops its threads, closes its websockets and deletes its
+ channels' subscriptions (one request a channel; returns when done). NULL is
+ a no-op. Call it once, after every other call on the watch has returned
+ (`gp_watch_close` first wakes a blocked `gp_watch_next`); freeing twice is
+ undefined behaviour.
+ */
+void gp_watch_free(gp_watch *watch);
 
 /*
  Delete a Presence Definition.

@@ -53,6 +53,10 @@ impl Client {
         &self.config
     }
 
+    pub(crate) fn logger(&self) -> &Logger {
+        &self.logger
+    }
+
     /// Replaces the bearer token, e.g. after the caller's own OAuth flow renewed it.
     pub fn set_access_token(&self, token: &str) -> Result<()> {
         if token.is_empty() {
@@ -91,6 +95,33 @@ impl Client {
     /// config's `retry` allows) and checks the response.
     pub(crate) fn execute(&self, operation: &Operation, params: &Params) -> Result<String> {
         let request = operation.prepare(params)?;
+        self.send(
+            &request,
+            operation.id,
+            operation.idempotent,
+            operation.response,
+        )
+    }
+
+    /// Sends a request that is not in the operation table (the Notifications API
+    /// calls of a watch), with the token, retries and checks of any call; `name`
+    /// stands for the operation in errors.
+    pub(crate) fn send_unlisted(
+        &self,
+        request: &Request,
+        name: &str,
+        idempotent: bool,
+    ) -> Result<String> {
+        self.send(request, name, idempotent, None)
+    }
+
+    fn send(
+        &self,
+        request: &Request,
+        name: &str,
+        idempotent: bool,
+        expected: Option<Payload>,
+    ) -> Result<String> {
         let url = [self.config.base_url.as_str(), &request.path_and_query].concat();
         let mut attempts = Attempts::new(self.config.retry);
         let mut renewed = false;
@@ -105,7 +136,7 @@ impl Client {
                 request.body.as_deref(),
                 timeout,
             );
-            self.log_attempt(&request, &outcome, started.elapsed(), attempts.retries());
+            self.log_attempt(request, &outcome, started.elapsed(), attempts.retries());
             if matches!(&outcome, Ok(response) if response.status == 401)
                 && !renewed
                 && self.auth.invalidate(&token)
@@ -118,8 +149,8 @@ impl Client {
                 );
                 continue;
             }
-            let Some(wait) = attempts.next_wait(&outcome, operation.idempotent) else {
-                return outcome.and_then(|response| interpret(operation, response));
+            let Some(wait) = attempts.next_wait(&outcome, idempotent) else {
+                return outcome.and_then(|response| interpret(name, expected, response));
             };
             client_log!(
                 self.logger,
@@ -196,7 +227,8 @@ pub(crate) fn decode_error(message: impl Into<String>) -> Error {
 }
 
 /// Turns a response into the body JSON text, or the error JSON of DESIGN.md.
-fn interpret(operation: &Operation, response: RawResponse) -> Result<String> {
+/// `name` is the operation's, for messages; `expected` the documented body, if any.
+fn interpret(name: &str, expected: Option<Payload>, response: RawResponse) -> Result<String> {
     if !(200..300).contains(&response.status) {
         return Err(http_error(response));
     }
@@ -207,7 +239,7 @@ fn interpret(operation: &Operation, response: RawResponse) -> Result<String> {
         ..
     } = response;
     let with_context = |message: String| {
-        let mut error = decode_error(format!("{}: {message}", operation.id));
+        let mut error = decode_error(format!("{name}: {message}"));
         error.details.status = Some(status);
         error.details.correlation_id = correlation_id.clone();
         error
@@ -222,7 +254,7 @@ fn interpret(operation: &Operation, response: RawResponse) -> Result<String> {
     serde_json::from_str::<serde::de::IgnoredAny>(&text)
         .map_err(|error| with_context(format!("response body is not JSON: {error}")))?;
     let first = text.trim_start().as_bytes()[0];
-    match (operation.response, first) {
+    match (expected, first) {
         (Some(Payload::One(_)), b'{') | (Some(Payload::List(_)), b'[') | (None, _) => Ok(text),
         (Some(Payload::One(model)), _) => {
             Err(with_context(format!("expected a JSON object ({model:?})")))

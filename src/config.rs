@@ -146,6 +146,8 @@ pub struct Config {
     /// The largest response body read; a larger one is an error, so a
     /// misbehaving server cannot exhaust the caller's memory.
     pub max_response_bytes: u64,
+    /// `allowInsecureHttp`: plain `http://` (and `ws://`) to a non-loopback host.
+    pub allow_insecure_http: bool,
 }
 
 // Hand-written so that the proxy's password never reaches a log or a panic
@@ -164,6 +166,7 @@ impl std::fmt::Debug for Config {
             .field("user_agent", &self.user_agent)
             .field("log_level", &self.log_level)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -275,6 +278,7 @@ impl Config {
                 }
                 bytes => bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             },
+            allow_insecure_http,
         })
     }
 }
@@ -333,7 +337,7 @@ fn checked_base_url(key: &str, url: &str, allow_insecure_http: bool) -> Result<S
     Ok(trimmed.to_owned())
 }
 
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || host

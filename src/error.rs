@@ -20,6 +20,8 @@ pub enum ErrorKind {
     Decode,
     /// A bug in the library, such as a caught panic.
     Internal,
+    /// The caller cancelled the call.
+    Cancelled,
 }
 
 /// An error of any call; serialises to the error JSON of the C ABI:

@@ -17,7 +17,9 @@ pub mod models;
 pub mod operations;
 mod retry;
 mod transport;
+pub mod watch;
 
 pub use client::Client;
 pub use config::Config;
 pub use error::{Error, ErrorKind, Result};
+pub use watch::{Watch, WatchEvent, WatchOptions};

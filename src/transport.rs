@@ -4,6 +4,7 @@ use std::io::Read;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
+use rustls::pki_types::CertificateDer;
 use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::{Agent, Proxy};
@@ -143,8 +144,24 @@ const MAX_CA_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Verified TLS always; `caCertPath` adds its certificates to Mozilla's roots
 /// (for enterprise TLS-inspecting proxies) rather than replacing them.
 fn tls_config(config: &Config) -> Result<TlsConfig> {
-    let Some(path) = &config.ca_cert_path else {
+    if config.ca_cert_path.is_none() {
         return Ok(TlsConfig::default());
+    }
+    let roots: Vec<Certificate<'static>> = trusted_roots(config)?
+        .into_iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    Ok(TlsConfig::builder()
+        .root_certs(RootCerts::new_with_certs(&roots))
+        .build())
+}
+
+/// Mozilla's roots and the certificates of `caCertPath`, as DER: what every
+/// connection of the client trusts (HTTP requests and watch websockets).
+pub(crate) fn trusted_roots(config: &Config) -> Result<Vec<CertificateDer<'static>>> {
+    let mut roots: Vec<CertificateDer<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS.to_vec();
+    let Some(path) = &config.ca_cert_path else {
+        return Ok(roots);
     };
     let invalid =
         |why: String| Error::invalid_argument(format!("config: caCertPath {path:?}: {why}"));
@@ -160,23 +177,19 @@ fn tls_config(config: &Config) -> Result<TlsConfig> {
             MAX_CA_FILE_BYTES / 1024 / 1024
         )));
     }
-    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-        .iter()
-        .map(|der| Certificate::from_der(der.as_ref()))
-        .collect();
     let defaults = roots.len();
     for item in ureq::tls::parse_pem(&pem) {
         match item.map_err(|error| invalid(error.to_string()))? {
-            PemItem::Certificate(certificate) => roots.push(certificate),
+            PemItem::Certificate(certificate) => {
+                roots.push(CertificateDer::from(certificate.der().to_vec()))
+            }
             _ => continue,
         }
     }
     if roots.len() == defaults {
         return Err(invalid("holds no PEM certificate".to_owned()));
     }
-    Ok(TlsConfig::builder()
-        .root_certs(RootCerts::new_with_certs(&roots))
-        .build())
+    Ok(roots)
 }
 
 fn read_response(

@@ -18,6 +18,7 @@ pub mod log;
 pub mod operations;
 mod pointers;
 pub mod strings;
+pub mod watch;
 
 use crate::error::ErrorKind;
 
@@ -41,6 +42,8 @@ pub const GP_ERROR_AUTH: gp_status = 4;
 pub const GP_ERROR_DECODE: gp_status = 5;
 /// A bug in the library, such as a caught panic.
 pub const GP_ERROR_INTERNAL: gp_status = 6;
+/// The caller cancelled the call.
+pub const GP_ERROR_CANCELLED: gp_status = 7;
 
 /// The status code of an error kind.
 pub(crate) const fn status_of(kind: ErrorKind) -> gp_status {
@@ -51,5 +54,6 @@ pub(crate) const fn status_of(kind: ErrorKind) -> gp_status {
         ErrorKind::Auth => GP_ERROR_AUTH,
         ErrorKind::Decode => GP_ERROR_DECODE,
         ErrorKind::Internal => GP_ERROR_INTERNAL,
+        ErrorKind::Cancelled => GP_ERROR_CANCELLED,
     }
 }

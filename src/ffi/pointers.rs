@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, CStr, CString};
 
-use super::handle::gp_client;
+use super::handle::{gp_client, gp_watch};
 use crate::error::{Error, Result};
 
 /// Borrows a NUL-terminated UTF-8 argument; NULL and bad UTF-8 are errors
@@ -54,6 +54,31 @@ pub(crate) fn into_raw_client(client: gp_client) -> *mut gp_client {
 /// # Safety
 /// `ptr` is NULL or came from [`into_raw_client`] and is not used again.
 pub(crate) unsafe fn drop_raw_client(ptr: *mut gp_client) {
+    if !ptr.is_null() {
+        // SAFETY: see the function's contract.
+        drop(unsafe { Box::from_raw(ptr) });
+    }
+}
+
+/// Borrows the watch behind a handle; NULL is an error.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle from `gp_watch_new`.
+pub(crate) unsafe fn watch_ref<'a>(ptr: *const gp_watch) -> Result<&'a gp_watch> {
+    // SAFETY: see the function's contract.
+    unsafe { ptr.as_ref() }.ok_or_else(|| Error::invalid_argument("watch is NULL"))
+}
+
+/// Hands a watch to C.
+pub(crate) fn into_raw_watch(watch: gp_watch) -> *mut gp_watch {
+    Box::into_raw(Box::new(watch))
+}
+
+/// Takes a watch back from C and drops it; NULL is a no-op.
+///
+/// # Safety
+/// `ptr` is NULL or came from [`into_raw_watch`] and is not used again.
+pub(crate) unsafe fn drop_raw_watch(ptr: *mut gp_watch) {
     if !ptr.is_null() {
         // SAFETY: see the function's contract.
         drop(unsafe { Box::from_raw(ptr) });
