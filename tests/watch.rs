@@ -347,3 +347,144 @@ fn a_channel_the_service_refuses_is_the_error_with_its_status() {
     );
     refused.assert();
 }
+
+/// A Notifications API stand-in: mockito answers the REST calls, and one
+/// websocket on a local listener sends `messages` then stays open.
+struct ScriptedNotifications {
+    server: mockito::ServerGuard,
+    _mocks: Vec<mockito::Mock>,
+    socket: thread::JoinHandle<()>,
+}
+
+impl ScriptedNotifications {
+    fn start(messages: Vec<tungstenite::Message>) -> ScriptedNotifications {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let socket = thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut socket = tungstenite::accept(stream).unwrap();
+            for message in messages {
+                socket.send(message).unwrap();
+            }
+            // Stay until the client goes.
+            while socket.read().is_ok() {}
+        });
+        let mut server = mockito::Server::new();
+        let channel =
+            json!({"id": "c1", "connectUri": format!("ws://127.0.0.1:{port}/channels/c1")});
+        let mocks = vec![
+            server
+                .mock("POST", "/api/v2/notifications/channels")
+                .with_body(channel.to_string())
+                .create(),
+            server
+                .mock("PUT", "/api/v2/notifications/channels/c1/subscriptions")
+                .with_body(r#"{"entities": []}"#)
+                .create(),
+            server
+                .mock("DELETE", "/api/v2/notifications/channels/c1/subscriptions")
+                .with_status(204)
+                .create(),
+            server
+                .mock("GET", "/api/v2/users/presences/purecloud/bulk")
+                .match_query(mockito::Matcher::Any)
+                .with_body("[]")
+                .create(),
+        ];
+        ScriptedNotifications {
+            server,
+            _mocks: mocks,
+            socket,
+        }
+    }
+
+    fn client(&self) -> Arc<Client> {
+        Arc::new(
+            Client::from_json(
+                &json!({"basePath": self.server.url(), "accessToken": "t", "logLevel": "warn"})
+                    .to_string(),
+            )
+            .unwrap(),
+        )
+    }
+}
+
+fn notification(user: &str, message: &str) -> tungstenite::Message {
+    let body = json!({
+        "topicName": format!("v2.users.{user}.presence"),
+        "eventBody": {"source": "PURECLOUD", "presenceDefinition": {"id": "d1", "systemPresence": "Away"},
+                      "message": message, "modifiedDate": "2026-12-07T10:00:00.000Z"},
+    });
+    tungstenite::Message::text(body.to_string())
+}
+
+#[test]
+fn messages_that_are_not_understood_are_logged_and_skipped() {
+    use tungstenite::Message;
+    let scripted = ScriptedNotifications::start(vec![
+        Message::text("not json at all"),
+        Message::binary(vec![0u8, 159, 146, 150]),
+        Message::text(r#"{"topicName": "v2.users.stranger.presence", "eventBody": {}}"#),
+        Message::text(r#"{"topicName": "v2.users.a.presence", "eventBody": "not a presence"}"#),
+        Message::text(
+            r#"{"topicName": "channel.metadata", "eventBody": {"message": "WebSocket Heartbeat"}}"#,
+        ),
+        notification("a", "the one that counts"),
+        notification("a", "the one that counts"),
+    ]);
+    let client = scripted.client();
+    let lines = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&lines);
+    client.set_log_sink(Some(Arc::new(move |_, line: &str| {
+        sink.lock().unwrap().push(line.to_owned())
+    })));
+    let watch = Watch::start(Arc::clone(&client), WatchOptions::new(vec!["a".to_owned()])).unwrap();
+    match next(&watch) {
+        WatchEvent::Presence {
+            user_id,
+            presence,
+            origin,
+        } => {
+            assert_eq!((user_id.as_str(), origin), ("a", Origin::Notification));
+            assert_eq!(presence.message.as_deref(), Some("the one that counts"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        watch.next(Duration::from_millis(200)).unwrap(),
+        None,
+        "the repeat is not news"
+    );
+    let skipped: Vec<String> = lines
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|line| line.contains("watch: skipped"))
+        .cloned()
+        .collect();
+    assert_eq!(skipped.len(), 4, "{skipped:#?}");
+    drop(watch);
+    scripted.socket.join().unwrap();
+}
+
+#[test]
+fn a_silent_socket_past_the_heartbeat_timeout_ends_the_watch_with_one_error() {
+    let scripted = ScriptedNotifications::start(Vec::new());
+    let mut options = WatchOptions::new(vec!["a".to_owned()]);
+    options.heartbeat_timeout = Duration::from_millis(300);
+    let watch = Watch::start(scripted.client(), options).unwrap();
+    let started = Instant::now();
+    let error = watch.next(Duration::from_secs(5)).unwrap_err();
+    assert!(error.message.contains("heartbeatTimeoutMs"), "{error}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        watch.next(Duration::ZERO).unwrap(),
+        Some(WatchEvent::Closed)
+    );
+    drop(watch);
+    scripted.socket.join().unwrap();
+}
