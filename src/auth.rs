@@ -1,6 +1,7 @@
 //! Bearer tokens: a static one given by the caller, or the client-credentials
 //! grant, fetched once for all threads and renewed before it expires.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -32,6 +33,9 @@ pub struct Auth {
     current: RwLock<Option<Token>>,
     /// Held while a token is fetched, so concurrent first calls fetch once.
     fetching: Mutex<()>,
+    /// How many times the token was replaced (fetched or set): watches reconnect
+    /// when it moves.
+    generation: AtomicU64,
 }
 
 impl std::fmt::Debug for Auth {
@@ -70,6 +74,7 @@ impl Auth {
             token_url: format!("{}/oauth/token", config.auth_base_url),
             current: RwLock::new(current),
             fetching: Mutex::new(()),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -110,6 +115,7 @@ impl Auth {
             .current
             .write()
             .unwrap_or_else(|poison| poison.into_inner()) = Some(token);
+        self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(value)
     }
 
@@ -141,6 +147,12 @@ impl Auth {
             value: token,
             renew_at: None,
         });
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Moves each time the token is replaced.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     fn usable(&self) -> Option<Zeroizing<String>> {

@@ -57,6 +57,13 @@ impl Client {
         &self.logger
     }
 
+    /// Renews the token if it is due (as any call would), and says how many times
+    /// it has been replaced: a watch reconnects when that moves.
+    pub(crate) fn token_generation(&self) -> Result<u64> {
+        self.auth.token(&self.transport, &self.logger)?;
+        Ok(self.auth.generation())
+    }
+
     /// Replaces the bearer token, e.g. after the caller's own OAuth flow renewed it.
     pub fn set_access_token(&self, token: &str) -> Result<()> {
         if token.is_empty() {

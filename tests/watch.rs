@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -13,7 +14,7 @@ use genesys_presence::ffi::watch::{
     gp_watch, gp_watch_close, gp_watch_free, gp_watch_new, gp_watch_next,
 };
 use genesys_presence::ffi::{GP_ERROR_HTTP, GP_ERROR_INVALID_ARGUMENT, GP_OK};
-use genesys_presence::watch::{Origin, WatchEvent};
+use genesys_presence::watch::{Origin, ReconnectReason, WatchEvent};
 use genesys_presence::{Client, Watch, WatchOptions};
 use presence_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
@@ -348,26 +349,39 @@ fn a_channel_the_service_refuses_is_the_error_with_its_status() {
     refused.assert();
 }
 
-/// A Notifications API stand-in: mockito answers the REST calls, and one
-/// websocket on a local listener sends `messages` then stays open.
+/// A Notifications API stand-in: mockito answers the REST calls, and each
+/// websocket on a local listener is sent `messages`, then kept open and silent.
 struct ScriptedNotifications {
     server: mockito::ServerGuard,
     _mocks: Vec<mockito::Mock>,
-    socket: thread::JoinHandle<()>,
+    /// How many websockets were accepted.
+    accepted: Arc<AtomicUsize>,
 }
 
 impl ScriptedNotifications {
     fn start(messages: Vec<tungstenite::Message>) -> ScriptedNotifications {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let socket = thread::spawn(move || {
-            let (stream, _) = listener.accept().unwrap();
-            let mut socket = tungstenite::accept(stream).unwrap();
-            for message in messages {
-                socket.send(message).unwrap();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&accepted);
+        // Detached: each socket's thread ends when the library closes it.
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let messages = messages.clone();
+                thread::spawn(move || {
+                    let Ok(mut socket) = tungstenite::accept(stream) else {
+                        return;
+                    };
+                    for message in messages {
+                        if socket.send(message).is_err() {
+                            return;
+                        }
+                    }
+                    while socket.read().is_ok() {}
+                });
             }
-            // Stay until the client goes.
-            while socket.read().is_ok() {}
         });
         let mut server = mockito::Server::new();
         let channel =
@@ -376,25 +390,29 @@ impl ScriptedNotifications {
             server
                 .mock("POST", "/api/v2/notifications/channels")
                 .with_body(channel.to_string())
+                .expect_at_least(1)
                 .create(),
             server
                 .mock("PUT", "/api/v2/notifications/channels/c1/subscriptions")
                 .with_body(r#"{"entities": []}"#)
+                .expect_at_least(1)
                 .create(),
             server
                 .mock("DELETE", "/api/v2/notifications/channels/c1/subscriptions")
                 .with_status(204)
+                .expect_at_least(0)
                 .create(),
             server
                 .mock("GET", "/api/v2/users/presences/purecloud/bulk")
                 .match_query(mockito::Matcher::Any)
                 .with_body("[]")
+                .expect_at_least(1)
                 .create(),
         ];
         ScriptedNotifications {
             server,
             _mocks: mocks,
-            socket,
+            accepted,
         }
     }
 
@@ -463,28 +481,233 @@ fn messages_that_are_not_understood_are_logged_and_skipped() {
         .cloned()
         .collect();
     assert_eq!(skipped.len(), 4, "{skipped:#?}");
-    drop(watch);
-    scripted.socket.join().unwrap();
 }
 
 #[test]
-fn a_silent_socket_past_the_heartbeat_timeout_ends_the_watch_with_one_error() {
+fn a_silent_socket_past_the_heartbeat_timeout_is_reconnected() {
     let scripted = ScriptedNotifications::start(Vec::new());
     let mut options = WatchOptions::new(vec!["a".to_owned()]);
     options.heartbeat_timeout = Duration::from_millis(300);
     let watch = Watch::start(scripted.client(), options).unwrap();
     let started = Instant::now();
-    let error = watch.next(Duration::from_secs(5)).unwrap_err();
-    assert!(error.message.contains("heartbeatTimeoutMs"), "{error}");
+    assert_eq!(
+        next(&watch),
+        WatchEvent::Reconnected {
+            reason: ReconnectReason::HeartbeatTimeout
+        }
+    );
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
         started.elapsed()
     );
+    assert!(scripted.accepted.load(Ordering::SeqCst) >= 2);
+}
+
+/// `POST /_sandbox/notifications/{what}`: drop, stall or socket-closing.
+fn control(sandbox: &Sandbox, what: &str) {
+    ureq::post(format!("{}/_sandbox/notifications/{what}", sandbox.url()))
+        .send_empty()
+        .unwrap();
+}
+
+/// Every event that comes within `period`.
+fn events_within(watch: &Watch, period: Duration) -> Vec<WatchEvent> {
+    let until = Instant::now() + period;
+    let mut events = Vec::new();
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        match watch.next(left).unwrap() {
+            Some(event) => events.push(event),
+            None => break,
+        }
+    }
+    events
+}
+
+/// The presence events of `user` among `events`: (message, origin).
+fn changes_of(events: &[WatchEvent], user: &str) -> Vec<(String, Origin)> {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            WatchEvent::Presence {
+                user_id,
+                presence,
+                origin,
+            } if user_id == user => Some((presence.message.clone().unwrap_or_default(), *origin)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn reconnects(events: &[WatchEvent]) -> Vec<ReconnectReason> {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            WatchEvent::Reconnected { reason } => Some(*reason),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A watch of `users(3)` with a 600 ms heartbeat timeout, on `sandbox`.
+fn quick_watch(sandbox: &Sandbox) -> (Arc<Client>, Watch) {
+    let client = client(sandbox);
+    let mut options = WatchOptions::new(users(3));
+    options.heartbeat_timeout = Duration::from_millis(600);
+    let watch = Watch::start(Arc::clone(&client), options).unwrap();
+    (client, watch)
+}
+
+#[test]
+fn a_change_made_while_the_socket_was_stalled_is_reported_once_after_the_reconnect() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+    let (client, watch) = quick_watch(&sandbox);
+    let busy = definition(&client, "Busy");
+    control(&sandbox, "stall");
+    set_presence(&client, "watched-2", &busy, "while stalled");
+    let events = events_within(&watch, Duration::from_secs(3));
+    assert_eq!(
+        reconnects(&events),
+        [ReconnectReason::HeartbeatTimeout],
+        "{events:?}"
+    );
+    assert_eq!(
+        changes_of(&events, "watched-2"),
+        [("while stalled".to_owned(), Origin::Reconcile)],
+        "{events:?}"
+    );
+    assert_eq!(events.len(), 2, "nothing else: {events:?}");
+    // Live again on the reconnected socket.
+    set_presence(&client, "watched-2", &busy, "after");
+    assert_eq!(
+        changes_of(&events_within(&watch, Duration::from_secs(1)), "watched-2"),
+        [("after".to_owned(), Origin::Notification)]
+    );
+}
+
+#[test]
+fn a_dropped_socket_is_reconnected_and_a_change_around_the_drop_is_reported_once() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+    let (client, watch) = quick_watch(&sandbox);
+    let away = definition(&client, "Away");
+    control(&sandbox, "drop");
+    set_presence(&client, "watched-0", &away, "around the drop");
+    let events = events_within(&watch, Duration::from_secs(2));
+    assert_eq!(
+        reconnects(&events),
+        [ReconnectReason::ConnectionLost],
+        "{events:?}"
+    );
+    let changes = changes_of(&events, "watched-0");
+    assert_eq!(changes.len(), 1, "exactly once: {events:?}");
+    assert_eq!(changes[0].0, "around the drop");
+    assert_eq!(stats(&sandbox)["websockets"], 1);
+}
+
+#[test]
+fn socket_closing_moves_the_watch_to_a_new_channel() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+    let (client, watch) = quick_watch(&sandbox);
+    let away = definition(&client, "Away");
+    control(&sandbox, "socket-closing");
+    set_presence(&client, "watched-1", &away, "during the move");
+    let events = events_within(&watch, Duration::from_secs(3));
+    assert_eq!(
+        reconnects(&events),
+        [ReconnectReason::SocketClosing],
+        "{events:?}"
+    );
+    assert_eq!(
+        changes_of(&events, "watched-1").len(),
+        1,
+        "exactly once: {events:?}"
+    );
+    assert_eq!(stats(&sandbox)["channels"], 2, "a new channel");
+    set_presence(&client, "watched-1", &away, "on the new channel");
+    assert_eq!(
+        changes_of(&events_within(&watch, Duration::from_secs(1)), "watched-1"),
+        [("on the new channel".to_owned(), Origin::Notification)]
+    );
+}
+
+#[test]
+fn a_channel_is_replaced_before_it_expires() {
+    let sandbox = Sandbox::start(SandboxOptions {
+        channel_ttl_secs: 4,
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let (client, watch) = quick_watch(&sandbox);
+    let started = Instant::now();
+    let event = watch.next(Duration::from_secs(6)).unwrap();
+    assert_eq!(
+        event,
+        Some(WatchEvent::Reconnected {
+            reason: ReconnectReason::ChannelExpired
+        })
+    );
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1500) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+    let busy = definition(&client, "Busy");
+    // Past the reconcile read that follows the reconnect: live on the new socket.
+    events_within(&watch, Duration::from_millis(300));
+    set_presence(&client, "watched-0", &busy, "on the next channel");
+    let events = events_within(&watch, Duration::from_secs(1));
+    assert_eq!(
+        changes_of(&events, "watched-0"),
+        [("on the next channel".to_owned(), Origin::Notification)]
+    );
+}
+
+#[test]
+fn a_renewed_token_moves_the_watch_to_a_new_channel() {
+    let sandbox = Sandbox::start(SandboxOptions {
+        token_ttl_secs: 3,
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let (client, watch) = quick_watch(&sandbox);
+    let event = watch.next(Duration::from_secs(6)).unwrap();
+    assert_eq!(
+        event,
+        Some(WatchEvent::Reconnected {
+            reason: ReconnectReason::TokenRenewed
+        })
+    );
+    let busy = definition(&client, "Busy");
+    events_within(&watch, Duration::from_millis(300));
+    set_presence(&client, "watched-0", &busy, "with the new token");
+    let events = events_within(&watch, Duration::from_secs(1));
+    assert_eq!(
+        changes_of(&events, "watched-0"),
+        [("with the new token".to_owned(), Origin::Notification)]
+    );
+}
+
+#[test]
+fn revoked_credentials_end_the_watch_with_one_error() {
+    let sandbox = Sandbox::start(SandboxOptions {
+        static_token: Some("t".to_owned()),
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let client = Arc::new(
+        Client::from_json(&json!({"basePath": sandbox.url(), "accessToken": "t"}).to_string())
+            .unwrap(),
+    );
+    let mut options = WatchOptions::new(users(1));
+    options.heartbeat_timeout = Duration::from_millis(600);
+    let watch = Watch::start(Arc::clone(&client), options).unwrap();
+    // The caller's own flow hands over a token the service does not accept: the
+    // watch moves to a new channel with it, which is refused.
+    client.set_access_token("revoked").unwrap();
+    let error = watch.next(Duration::from_secs(5)).unwrap_err();
+    assert_eq!(error.details.status, Some(401), "{error}");
     assert_eq!(
         watch.next(Duration::ZERO).unwrap(),
         Some(WatchEvent::Closed)
     );
-    drop(watch);
-    scripted.socket.join().unwrap();
 }

@@ -61,9 +61,12 @@ pub unsafe extern "C" fn gp_watch_new(
 /// `{"type": "presence", "userId", "presence": {"source", "presenceDefinition":
 /// {"id", "systemPresence"}, "message", "modifiedDate"}, "origin":
 /// "notification" | "initial" | "reconcile"}`, `{"type": "reconnected",
-/// "reason"}`, or, after `gp_watch_close`, `{"type": "closed"}` (every time).
-/// A failure that ends the watch is answered once with its status and error
-/// JSON; later calls answer `{"type": "closed"}`. `*out_json` is always written
+/// "reason"}` (`connection_lost`, `heartbeat_timeout`, `socket_closing`,
+/// `channel_expired`, `token_renewed`: the watch reconnects by itself and then
+/// reports what changed meanwhile as `reconcile`), or, after `gp_watch_close`,
+/// `{"type": "closed"}` (every time). A failure no reconnect can mend (revoked
+/// credentials) is answered once with its status and error JSON; later calls
+/// answer `{"type": "closed"}`. `*out_json` is always written
 /// (unless `out_json` is NULL: `GP_ERROR_INVALID_ARGUMENT`) and freed by the
 /// caller with `gp_string_free`. NULL `watch` is `GP_ERROR_INVALID_ARGUMENT`.
 /// Several threads may wait at once; each event goes to one of them.

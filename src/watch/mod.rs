@@ -13,8 +13,7 @@ mod link;
 mod socket;
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -128,7 +127,7 @@ impl WatchOptions {
 /// deletes its channels' subscriptions.
 pub struct Watch {
     queue: Arc<Queue>,
-    stop: Arc<AtomicBool>,
+    stop: Arc<Stop>,
     links: Vec<Arc<Link>>,
     readers: Vec<JoinHandle<()>>,
 }
@@ -141,7 +140,7 @@ impl Watch {
         let connector = Arc::new(socket::Connector::new(client.config())?);
         let queue = Arc::new(Queue::default());
         let reported = Arc::new(Reported::default());
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(Stop::default());
         let mut watch = Watch {
             queue: Arc::clone(&queue),
             stop: Arc::clone(&stop),
@@ -158,6 +157,8 @@ impl Watch {
             )?;
             watch.links.push(Arc::new(link));
         }
+        // The token the channels were made with: a renewal from here on moves them.
+        let generation = client.token_generation()?;
         let origin = options.initial.then_some(Origin::Initial);
         for link in &watch.links {
             link.read_presences(&reported, &queue, origin)?;
@@ -168,6 +169,7 @@ impl Watch {
                 Arc::clone(&queue),
                 Arc::clone(&reported),
                 Arc::clone(&stop),
+                generation,
             )?;
             watch.readers.push(reader);
         }
@@ -190,7 +192,7 @@ impl Watch {
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
+        self.stop.set();
         self.queue.close();
         for link in &self.links {
             link.shut_down();
@@ -201,6 +203,35 @@ impl Drop for Watch {
         for link in &self.links {
             link.delete();
         }
+    }
+}
+
+/// The watch's end, as its threads see it: checked between reads, and waited on
+/// between reconnect attempts.
+#[derive(Default)]
+struct Stop {
+    set: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Stop {
+    fn set(&self) {
+        *self.set.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.changed.notify_all();
+    }
+
+    fn is_set(&self) -> bool {
+        *self.set.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits `wait`, or less if the stop comes; says whether it came.
+    fn sleep(&self, wait: Duration) -> bool {
+        let set = self.set.lock().unwrap_or_else(PoisonError::into_inner);
+        let (set, _) = self
+            .changed
+            .wait_timeout_while(set, wait, |set| !*set)
+            .unwrap_or_else(PoisonError::into_inner);
+        *set
     }
 }
 
