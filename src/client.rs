@@ -3,6 +3,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
@@ -23,6 +24,9 @@ pub struct Client {
     transport: Transport,
     auth: Auth,
     logger: Logger,
+    /// Notification channels the client's watches hold (at most
+    /// [`crate::watch::MAX_CHANNELS`]).
+    watch_channels: AtomicUsize,
 }
 
 const _: () = {
@@ -41,6 +45,7 @@ impl Client {
             transport,
             auth,
             logger,
+            watch_channels: AtomicUsize::new(0),
         })
     }
 
@@ -55,6 +60,27 @@ impl Client {
 
     pub(crate) fn logger(&self) -> &Logger {
         &self.logger
+    }
+
+    /// Takes `count` of the client's notification channels for a watch, if that
+    /// many are free; [`Client::release_watch_channels`] gives them back.
+    pub(crate) fn reserve_watch_channels(&self, count: usize) -> Result<()> {
+        let max = crate::watch::MAX_CHANNELS;
+        self.watch_channels
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |used| {
+                (used + count <= max).then_some(used + count)
+            })
+            .map(drop)
+            .map_err(|used| {
+                Error::invalid_argument(format!(
+                    "watch params: {count} more channels would pass the {max} one client \
+                     may hold ({used} held by its other watches)"
+                ))
+            })
+    }
+
+    pub(crate) fn release_watch_channels(&self, count: usize) {
+        self.watch_channels.fetch_sub(count, Ordering::SeqCst);
     }
 
     /// Renews the token if it is due (as any call would), and says how many times

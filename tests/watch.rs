@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::notifications::notification_api;
 use common::take_string;
 use common::FfiClient;
 use genesys_presence::ffi::watch::{
@@ -360,6 +361,11 @@ struct ScriptedNotifications {
 
 impl ScriptedNotifications {
     fn start(messages: Vec<tungstenite::Message>) -> ScriptedNotifications {
+        ScriptedNotifications::start_each(vec![messages])
+    }
+
+    /// The n-th websocket is sent `scripts[n]` (the last script once they run out).
+    fn start_each(scripts: Vec<Vec<tungstenite::Message>>) -> ScriptedNotifications {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let accepted = Arc::new(AtomicUsize::new(0));
@@ -368,8 +374,8 @@ impl ScriptedNotifications {
         thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { return };
-                counter.fetch_add(1, Ordering::SeqCst);
-                let messages = messages.clone();
+                let n = counter.fetch_add(1, Ordering::SeqCst);
+                let messages = scripts[n.min(scripts.len() - 1)].clone();
                 thread::spawn(move || {
                     let Ok(mut socket) = tungstenite::accept(stream) else {
                         return;
@@ -383,32 +389,7 @@ impl ScriptedNotifications {
                 });
             }
         });
-        let mut server = mockito::Server::new();
-        let channel =
-            json!({"id": "c1", "connectUri": format!("ws://127.0.0.1:{port}/channels/c1")});
-        let mocks = vec![
-            server
-                .mock("POST", "/api/v2/notifications/channels")
-                .with_body(channel.to_string())
-                .expect_at_least(1)
-                .create(),
-            server
-                .mock("PUT", "/api/v2/notifications/channels/c1/subscriptions")
-                .with_body(r#"{"entities": []}"#)
-                .expect_at_least(1)
-                .create(),
-            server
-                .mock("DELETE", "/api/v2/notifications/channels/c1/subscriptions")
-                .with_status(204)
-                .expect_at_least(0)
-                .create(),
-            server
-                .mock("GET", "/api/v2/users/presences/purecloud/bulk")
-                .match_query(mockito::Matcher::Any)
-                .with_body("[]")
-                .expect_at_least(1)
-                .create(),
-        ];
+        let (server, mocks) = notification_api(&format!("ws://127.0.0.1:{port}/channels/c1"));
         ScriptedNotifications {
             server,
             _mocks: mocks,
@@ -709,5 +690,110 @@ fn revoked_credentials_end_the_watch_with_one_error() {
     assert_eq!(
         watch.next(Duration::ZERO).unwrap(),
         Some(WatchEvent::Closed)
+    );
+}
+
+#[test]
+fn twenty_five_hundred_users_take_three_channels_and_the_last_one_is_heard() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+    let client = client(&sandbox);
+    let watch = Watch::start(Arc::clone(&client), WatchOptions::new(users(2500))).unwrap();
+    let stats = stats(&sandbox);
+    assert_eq!(
+        (&stats["channels"], &stats["websockets"]),
+        (&json!(3), &json!(3))
+    );
+    let busy = definition(&client, "Busy");
+    set_presence(&client, "watched-2499", &busy, "the last one");
+    set_presence(&client, "watched-0", &busy, "the first one");
+    let events = events_within(&watch, Duration::from_secs(1));
+    assert_eq!(
+        changes_of(&events, "watched-2499"),
+        [("the last one".to_owned(), Origin::Notification)]
+    );
+    assert_eq!(
+        changes_of(&events, "watched-0"),
+        [("the first one".to_owned(), Origin::Notification)]
+    );
+    drop(watch);
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while stats_of(&sandbox, "websockets") != 0 {
+        assert!(Instant::now() < deadline, "a websocket stayed open");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn stats_of(sandbox: &Sandbox, what: &str) -> u64 {
+    stats(sandbox)[what].as_u64().unwrap()
+}
+
+#[test]
+fn one_client_holds_at_most_twenty_channels_across_its_watches() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+    let client = client(&sandbox);
+    let ids = |from: usize, count: usize| -> Vec<String> {
+        (from..from + count).map(|n| format!("u{n}")).collect()
+    };
+    let first = Watch::start(Arc::clone(&client), WatchOptions::new(ids(0, 10_000))).unwrap();
+    let second = Watch::start(Arc::clone(&client), WatchOptions::new(ids(10_000, 9_001))).unwrap();
+    assert_eq!(stats_of(&sandbox, "channels"), 20);
+    let before = stats_of(&sandbox, "requests");
+    let refused = Watch::start(Arc::clone(&client), WatchOptions::new(ids(20_000, 1))).unwrap_err();
+    assert_eq!(refused.kind, genesys_presence::ErrorKind::InvalidArgument);
+    assert!(refused.message.contains("20"), "{refused}");
+    assert_eq!(stats_of(&sandbox, "requests"), before, "nothing was sent");
+    drop(second);
+    let third = Watch::start(Arc::clone(&client), WatchOptions::new(ids(20_000, 1)));
+    assert!(
+        third.is_ok(),
+        "the channels of a freed watch are free again"
+    );
+    drop(first);
+}
+
+#[test]
+fn the_websocket_goes_through_the_clients_connect_proxy() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+    let (proxy, seen) = common::proxy::connect_proxy();
+    let mut config = config(&sandbox);
+    config["proxy"] = json!(proxy);
+    let client = Arc::new(Client::from_json(&config.to_string()).unwrap());
+    let watch = Watch::start(Arc::clone(&client), WatchOptions::new(users(1))).unwrap();
+    let busy = definition(&client, "Busy");
+    set_presence(&client, "watched-0", &busy, "through the proxy");
+    assert_eq!(
+        changes_of(&events_within(&watch, Duration::from_secs(1)), "watched-0"),
+        [("through the proxy".to_owned(), Origin::Notification)]
+    );
+    let target = format!("CONNECT 127.0.0.1:{} HTTP/1.1", sandbox.port());
+    let tunnels = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|line| **line == target)
+        .count();
+    assert!(
+        tunnels >= 2,
+        "the API's connection and the websocket's: {tunnels}"
+    );
+}
+
+#[test]
+fn an_oversized_message_costs_a_reconnect_and_the_watch_goes_on() {
+    let oversized = tungstenite::Message::text("x".repeat(2 * 1024 * 1024));
+    let scripted = ScriptedNotifications::start_each(vec![
+        vec![oversized],
+        vec![notification("a", "after the big one")],
+    ]);
+    let watch = Watch::start(scripted.client(), WatchOptions::new(vec!["a".to_owned()])).unwrap();
+    let events = events_within(&watch, Duration::from_secs(2));
+    assert_eq!(
+        reconnects(&events),
+        [ReconnectReason::ConnectionLost],
+        "{events:?}"
+    );
+    assert_eq!(
+        changes_of(&events, "a"),
+        [("after the big one".to_owned(), Origin::Notification)]
     );
 }

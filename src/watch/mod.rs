@@ -126,6 +126,8 @@ impl WatchOptions {
 /// A running watch. Dropping it stops its threads, closes its sockets and
 /// deletes its channels' subscriptions.
 pub struct Watch {
+    /// Holds the client's channels this watch counts against its limit.
+    channels: ChannelReservation,
     queue: Arc<Queue>,
     stop: Arc<Stop>,
     links: Vec<Arc<Link>>,
@@ -138,10 +140,15 @@ impl Watch {
     pub fn start(client: Arc<Client>, options: WatchOptions) -> Result<Watch> {
         options.check()?;
         let connector = Arc::new(socket::Connector::new(client.config())?);
+        let channels = ChannelReservation::new(
+            Arc::clone(&client),
+            options.user_ids.len().div_ceil(TOPICS_PER_CHANNEL),
+        )?;
         let queue = Arc::new(Queue::default());
         let reported = Arc::new(Reported::default());
         let stop = Arc::new(Stop::default());
         let mut watch = Watch {
+            channels,
             queue: Arc::clone(&queue),
             stop: Arc::clone(&stop),
             links: Vec::new(),
@@ -206,6 +213,25 @@ impl Drop for Watch {
     }
 }
 
+/// A watch's share of its client's notification channels, given back on drop.
+struct ChannelReservation {
+    client: Arc<Client>,
+    count: usize,
+}
+
+impl ChannelReservation {
+    fn new(client: Arc<Client>, count: usize) -> Result<ChannelReservation> {
+        client.reserve_watch_channels(count)?;
+        Ok(ChannelReservation { client, count })
+    }
+}
+
+impl Drop for ChannelReservation {
+    fn drop(&mut self) {
+        self.client.release_watch_channels(self.count);
+    }
+}
+
 /// The watch's end, as its threads see it: checked between reads, and waited on
 /// between reconnect attempts.
 #[derive(Default)]
@@ -238,7 +264,7 @@ impl Stop {
 impl std::fmt::Debug for Watch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Watch")
-            .field("channels", &self.links.len())
+            .field("channels", &self.channels.count)
             .finish()
     }
 }

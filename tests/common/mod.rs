@@ -3,6 +3,8 @@
 #![allow(dead_code)] // each test crate uses a different subset
 
 pub mod hardening;
+pub mod notifications;
+pub mod proxy;
 pub mod scripted;
 
 use std::ffi::{c_char, CStr, CString};
