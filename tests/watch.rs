@@ -797,3 +797,48 @@ fn an_oversized_message_costs_a_reconnect_and_the_watch_goes_on() {
         [("after the big one".to_owned(), Origin::Notification)]
     );
 }
+
+#[test]
+fn a_subscription_the_service_refuses_is_the_error_and_the_channel_is_cleaned_up() {
+    let mut server = mockito::Server::new();
+    let channel = json!({"id": "c9", "connectUri": "ws://127.0.0.1:9/channels/c9"});
+    let created = server
+        .mock("POST", "/api/v2/notifications/channels")
+        .with_body(channel.to_string())
+        .create();
+    let refused = server
+        .mock("PUT", "/api/v2/notifications/channels/c9/subscriptions")
+        .with_status(400)
+        .with_body(r#"{"message": "too many topics", "code": "bad.request", "status": 400}"#)
+        .create();
+    let cleaned = server
+        .mock("DELETE", "/api/v2/notifications/channels/c9/subscriptions")
+        .with_status(204)
+        .create();
+    let client = FfiClient::new(&json!({"basePath": server.url(), "accessToken": "t"}));
+    let (status, error) = watch_new(&client, Some(r#"{"userIds": ["a"]}"#));
+    assert_eq!(status, GP_ERROR_HTTP);
+    assert_eq!(
+        (&error["status"], &error["code"]),
+        (&json!(400), &json!("bad.request"))
+    );
+    created.assert();
+    refused.assert();
+    cleaned.assert();
+}
+
+#[test]
+fn a_429_on_the_channel_is_retried_after_retry_after() {
+    let mut server = mockito::Server::new();
+    let limited = server
+        .mock("POST", "/api/v2/notifications/channels")
+        .with_status(429)
+        .with_header("Retry-After", "0")
+        .with_body(r#"{"message": "slow down", "status": 429}"#)
+        .expect(4)
+        .create();
+    let client = FfiClient::new(&json!({"basePath": server.url(), "accessToken": "t"}));
+    let (status, error) = watch_new(&client, Some(r#"{"userIds": ["a"]}"#));
+    assert_eq!((status, &error["status"]), (GP_ERROR_HTTP, &json!(429)));
+    limited.assert(); // the first try and the three retries of the default config
+}
