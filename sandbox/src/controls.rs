@@ -59,6 +59,34 @@ pub fn handle(shared: &Shared, request: &ApiRequest, path: &[String]) -> Result<
             let told = shared.trouble.send(trouble).unwrap_or(0);
             Ok(Reply::ok(json!({ "websockets": told })))
         }
+        [faults, users] if faults == "faults" && users == "users" => user_faults(shared, request),
         _ => Err(ApiError::not_found("No such sandbox control.")),
+    }
+}
+
+/// `POST /_sandbox/faults/users` with `{"userIds": [...], "status": 500}` makes every
+/// API request naming one of those users fail with that status; `DELETE` forgets
+/// them all. Answers `{"users": n}`, how many users now fail.
+fn user_faults(shared: &Shared, request: &ApiRequest) -> Result<Reply, ApiError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Body {
+        user_ids: Vec<String>,
+        status: u16,
+    }
+    match request.method.as_str() {
+        "POST" => {
+            let body: Body = request.json()?;
+            if !(400..=599).contains(&body.status) {
+                return Err(ApiError::bad_request("status must be from 400 to 599."));
+            }
+            let users = shared.user_faults.add(body.user_ids, body.status);
+            Ok(Reply::ok(json!({ "users": users })))
+        }
+        "DELETE" => {
+            shared.user_faults.clear();
+            Ok(Reply::ok(json!({ "users": 0 })))
+        }
+        _ => Err(ApiError::method_not_allowed(&["POST", "DELETE"])),
     }
 }

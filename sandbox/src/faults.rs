@@ -1,9 +1,12 @@
 //! Injected trouble for exercising clients: rate limiting, outages and slowness.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use super::random::Rng;
 use super::reply::ApiError;
+use super::request::ApiRequest;
 use super::SandboxOptions;
 
 /// How often `/api/v2/` requests fail on purpose, and how slow every request is.
@@ -50,5 +53,63 @@ impl Faults {
             ));
         }
         None
+    }
+}
+
+/// Users whose requests fail on purpose, set by `POST /_sandbox/faults/users`: an
+/// API request that names one of them (as a path segment, a query value or a JSON
+/// string in its body) is answered with that user's status, before anything else
+/// is looked at. A bulk request with one such user fails whole, as a real service
+/// refusing one bad id in a batch does.
+#[derive(Default)]
+pub struct UserFaults {
+    by_user: Mutex<HashMap<String, u16>>,
+}
+
+impl UserFaults {
+    /// Adds `users`, each to fail with `status` (400 to 599).
+    pub fn add(&self, users: Vec<String>, status: u16) -> usize {
+        let mut by_user = self.by_user.lock().unwrap_or_else(PoisonError::into_inner);
+        by_user.extend(users.into_iter().map(|user| (user, status)));
+        by_user.len()
+    }
+
+    pub fn clear(&self) {
+        self.by_user
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    /// The fault for `request`, if it names a faulty user.
+    pub fn check(&self, request: &ApiRequest) -> Option<ApiError> {
+        let by_user = self.by_user.lock().unwrap_or_else(PoisonError::into_inner);
+        if by_user.is_empty() {
+            return None;
+        }
+        let named = |user: &str| {
+            let quoted = format!("\"{user}\"");
+            request.segments.iter().any(|segment| segment == user)
+                || request
+                    .query
+                    .iter()
+                    .any(|param| param.value == user || param.items.iter().any(|item| item == user))
+                || request
+                    .body
+                    .windows(quoted.len())
+                    .any(|window| window == quoted.as_bytes())
+        };
+        let (user, status) = by_user.iter().find(|(user, _)| named(user))?;
+        let code = match status {
+            400 => "bad.request",
+            404 => "not.found",
+            500 => "internal.server.error",
+            _ => "sandbox.fault",
+        };
+        Some(ApiError::new(
+            *status,
+            code,
+            format!("User '{user}' cannot be used here (a fault set on the sandbox)."),
+        ))
     }
 }

@@ -224,6 +224,7 @@ impl Sandbox {
         let shared = Arc::new(Shared {
             auth: auth::Auth::new(&options),
             faults: faults::Faults::new(&options),
+            user_faults: faults::UserFaults::default(),
             limiter: options.rate_limit.map(limits::RateLimiter::new),
             stats: Mutex::default(),
             open_sockets: AtomicUsize::new(0),

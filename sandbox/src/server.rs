@@ -15,7 +15,7 @@ use tokio::sync::{broadcast, oneshot};
 
 use super::auth::Auth;
 use super::controls::{self, Stats};
-use super::faults::Faults;
+use super::faults::{Faults, UserFaults};
 use super::limits::RateLimiter;
 use super::random::Rng;
 use super::reply::{self, ApiError, Reply};
@@ -28,6 +28,8 @@ use super::websocket::{self, Trouble};
 pub struct Shared {
     pub auth: Auth,
     pub faults: Faults,
+    /// Users whose requests fail on purpose (`/_sandbox/faults/users`).
+    pub user_faults: UserFaults,
     /// `--rate-limit`, when set.
     pub limiter: Option<RateLimiter>,
     pub stats: Mutex<Stats>,
@@ -127,6 +129,9 @@ fn answer(shared: &Shared, request: &ApiRequest) -> Result<Reply, ApiError> {
                 return Err(fault);
             }
             let token = shared.auth.check_bearer(request)?;
+            if let Some(fault) = shared.user_faults.check(request) {
+                return Err(fault);
+            }
             let Some(limiter) = &shared.limiter else {
                 return routes::handle(&shared.state, request, rest);
             };

@@ -256,3 +256,62 @@ fn the_readme_shows_what_help_prints() {
         "README's sandbox section does not show `presence-sandbox --help` as it prints:\n{help}"
     );
 }
+
+#[test]
+fn user_faults_fail_every_request_that_names_the_user_until_cleared() {
+    use common::call;
+    use ureq::http::Method;
+    let sandbox = default_sandbox();
+    let set = call(
+        &sandbox,
+        Method::POST,
+        "/_sandbox/faults/users",
+        Some(&json!({"userIds": ["bad-1", "bad-2"], "status": 500})),
+    );
+    assert_eq!((set.status, &set.body), (200, &json!({"users": 2})));
+    let by_path = call(
+        &sandbox,
+        Method::GET,
+        "/api/v2/users/bad-1/presences/purecloud",
+        None,
+    );
+    assert_eq!(
+        (by_path.status, &by_path.body["code"]),
+        (500, &json!("internal.server.error"))
+    );
+    let bulk = "/api/v2/users/presences/purecloud/bulk?id=ok-1,bad-2";
+    assert_eq!(
+        call(&sandbox, Method::GET, bulk, None).status,
+        500,
+        "a query item"
+    );
+    let body = json!([{"id": "ok-1", "presenceDefinition": {"id": "x"}}, {"id": "bad-1"}]);
+    let put = call(
+        &sandbox,
+        Method::PUT,
+        "/api/v2/users/presences/bulk",
+        Some(&body),
+    );
+    assert_eq!(put.status, 500, "a JSON string in the body");
+    let fine = "/api/v2/users/presences/purecloud/bulk?id=ok-1,bad-10";
+    assert_eq!(
+        call(&sandbox, Method::GET, fine, None).status,
+        200,
+        "whole ids only"
+    );
+
+    let refused = json!({"userIds": ["x"], "status": 200});
+    assert_eq!(
+        call(
+            &sandbox,
+            Method::POST,
+            "/_sandbox/faults/users",
+            Some(&refused)
+        )
+        .status,
+        400
+    );
+    let cleared = call(&sandbox, Method::DELETE, "/_sandbox/faults/users", None);
+    assert_eq!(cleared.body, json!({"users": 0}));
+    assert_eq!(call(&sandbox, Method::GET, bulk, None).status, 200);
+}
