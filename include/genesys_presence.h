@@ -107,8 +107,11 @@ extern "C" {
  `params_json`: `{"id": ["...", ...], "sourceId": "..." (optional),
  "concurrency": 8 (optional, 1 to 64)}`. On `GP_OK`, `*out_json` is one JSON
  array of `UcUserPresence` objects in the order of `id` (users the API did
- not return are absent); otherwise the error JSON of the first request that
- failed, its message prefixed with which one. Same ownership, NULL and
+ not return are absent). Every request is tried, and one the API refuses
+ with 400 is split down to the ids refused; when any user is not read,
+ `*out_json` is the error JSON of the first request that failed (its message
+ prefixed with which one) with `"failures": [{"userId", "error"}, ...]`, one
+ per user not read, and `"presences"`, those read. Same ownership, NULL and
  thread rules as `gp_call`.
  */
 gp_status gp_get_users_presences_bulk_all(const gp_client *client,
@@ -121,9 +124,12 @@ gp_status gp_get_users_presences_bulk_all(const gp_client *client,
 
  `params_json`: `{"body": [MutableUserPresence, ...], "concurrency": 8
  (optional, 1 to 64)}`. On `GP_OK`, `*out_json` is one JSON array of the
- `UserPresence` objects the API returned, in the order of the requests;
- otherwise the error JSON of the first request that failed (earlier ones
- took effect). Same ownership, NULL and thread rules as `gp_call`.
+ `UserPresence` objects the API returned, in the order of the requests.
+ Every request is tried, and one the API refuses with 400 is split down to
+ the entries refused; when any user is not set, `*out_json` is the error
+ JSON of the first request that failed with `"failures": [{"userId",
+ "error"}, ...]`, one per entry not set, and `"succeeded"`, the answers for
+ the others. Same ownership, NULL and thread rules as `gp_call`.
  */
 gp_status gp_put_users_presences_bulk_all(const gp_client *client,
                                           const char *params_json,

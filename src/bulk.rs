@@ -3,6 +3,7 @@
 //! client's connection pool, and every page of a paged listing in one call.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -11,7 +12,7 @@ use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use crate::client::{decode_error, Client};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::operations::{self, Operation, Params, BODY};
 
 /// The most ids one bulk request may carry (the API's documented limit).
@@ -26,8 +27,13 @@ impl Client {
     /// however many: one `getUsersPresencesPurecloudBulk` (or
     /// `getUsersPresenceBulk`) request per 50 ids, `concurrency` at a time.
     /// Results are in the order of `ids`; users the API does not return are
-    /// absent. Each request is retried as the config allows (429s included);
-    /// the first failure ends the call with its error.
+    /// absent. Each request is retried as the config allows (429s included).
+    ///
+    /// Every request is tried even when some fail, and a request the API
+    /// refuses with 400 (one bad id refuses a batch) is split in halves and
+    /// tried again, down to the ids it refuses. When any user is not read, the
+    /// error is the first failure's, carrying `failures` (one `{"userId",
+    /// "error"}` per user not read) and `presences` (those that were read).
     ///
     /// Each entry is a `UcUserPresence` as the API sent it, checked for JSON
     /// syntax but not parsed into a tree: deserialize it into
@@ -43,13 +49,8 @@ impl Client {
             Some(_) => operations::find("getUsersPresenceBulk")?,
         };
         let source_id = source_id.map(raw_json).transpose()?;
-        let mut position: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
-        for (index, id) in ids.iter().enumerate() {
-            position.entry(id.as_ref()).or_insert(index);
-        }
-        let chunks: Vec<&[Id]> = ids.chunks(CHUNK_SIZE).collect();
-        let pages = self.run_chunks(chunks.len(), concurrency, |index| {
-            let chunk = raw_json(chunks[index])?;
+        let read = |part: &[Id]| -> Result<Vec<Box<RawValue>>> {
+            let chunk = raw_json(part)?;
             let mut params = Params::new();
             params.insert("id".to_owned(), &*chunk);
             if let Some(source_id) = &source_id {
@@ -58,41 +59,65 @@ impl Client {
             let page = self.execute(operation, &params)?;
             Ok(entries_of(operation, &page)?
                 .into_iter()
-                .map(|entry| (requested_position(entry, &position), entry.to_owned()))
-                .collect::<Vec<_>>())
-        })?;
-        let mut presences: Vec<(usize, Box<RawValue>)> = pages.into_iter().flatten().collect();
+                .map(|entry| entry.to_owned())
+                .collect())
+        };
+        let outcome = self.run_bulk(ids, concurrency, &read)?;
+        let mut position: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
+        for (index, id) in ids.iter().enumerate() {
+            position.entry(id.as_ref()).or_insert(index);
+        }
+        let mut presences: Vec<(usize, Box<RawValue>)> = outcome
+            .answers
+            .into_iter()
+            .map(|entry| (requested_position(&entry, &position), entry))
+            .collect();
         // Stable: entries naming no requested user keep their order at the end.
         presences.sort_by_key(|(position, _)| *position);
-        Ok(presences
-            .into_iter()
-            .map(|(_, presence)| presence)
-            .collect())
+        let presences = presences.into_iter().map(|(_, presence)| presence);
+        match outcome.failure {
+            None => Ok(presences.collect()),
+            Some(mut failure) => {
+                failure.details.presences = Some(raw_array(presences));
+                Err(failure)
+            }
+        }
     }
 
     /// Sets the presence of any number of users: `entries` (MutableUserPresence
     /// objects: models, `Value`s or `RawValue`s) sent through
     /// `putUsersPresencesBulk` 50 at a time, `concurrency` requests at once.
     /// Returns the API's answers (`UserPresence` JSON, as for
-    /// [`Client::bulk_get_presences`]) in the order of `entries`' chunks; the
-    /// first failure ends the call with its error.
+    /// [`Client::bulk_get_presences`]) in the order of `entries`' chunks.
+    ///
+    /// Every request is tried even when some fail, and one refused with 400 is
+    /// split down to the entries refused, as for reads. When any user is not
+    /// set, the error is the first failure's, carrying `failures` (one
+    /// `{"userId", "error"}` per entry not set, `userId` being its `id`) and
+    /// `succeeded` (the answers for the entries that were set).
     pub fn bulk_put_presences<Entry: Serialize + Sync>(
         &self,
         entries: &[Entry],
         concurrency: usize,
     ) -> Result<Vec<Box<RawValue>>> {
         let operation = operations::find("putUsersPresencesBulk")?;
-        let chunks: Vec<&[Entry]> = entries.chunks(CHUNK_SIZE).collect();
-        let pages = self.run_chunks(chunks.len(), concurrency, |index| {
-            let body = raw_json(chunks[index])?;
+        let write = |part: &[Entry]| -> Result<Vec<Box<RawValue>>> {
+            let body = raw_json(part)?;
             let params = Params::from([(BODY.to_owned(), &*body)]);
             let page = self.execute(operation, &params)?;
             Ok(entries_of(operation, &page)?
                 .into_iter()
                 .map(|entry| entry.to_owned())
-                .collect::<Vec<_>>())
-        })?;
-        Ok(pages.into_iter().flatten().collect())
+                .collect())
+        };
+        let outcome = self.run_bulk(entries, concurrency, &write)?;
+        match outcome.failure {
+            None => Ok(outcome.answers),
+            Some(mut failure) => {
+                failure.details.succeeded = Some(raw_array(outcome.answers));
+                Err(failure)
+            }
+        }
     }
 
     /// Every organization presence definition of `getPresencedefinitions`,
@@ -133,34 +158,96 @@ impl Client {
         Ok(entities)
     }
 
+    /// Sends `items` 50 at a time through `send`, `concurrency` requests at once,
+    /// every chunk tried (a 400 split down to the items refused); the answers of
+    /// what succeeded, in chunk order, and the first failure with one
+    /// `{"userId", "error"}` per item that failed.
+    fn run_bulk<Item: Serialize + Sync>(
+        &self,
+        items: &[Item],
+        concurrency: usize,
+        send: &SendPart<'_, Item>,
+    ) -> Result<BulkOutcome> {
+        let chunks: Vec<&[Item]> = items.chunks(CHUNK_SIZE).collect();
+        let count = chunks.len();
+        let settled = self.run_chunks(count, concurrency, |index| {
+            let mut pieces = Vec::new();
+            settle(chunks[index], index * CHUNK_SIZE, send, &mut pieces);
+            for piece in &mut pieces {
+                if let Err(error) = &mut piece.1 {
+                    error.message = format!("request {} of {count}: {}", index + 1, error.message);
+                }
+            }
+            pieces
+        })?;
+        let mut answers = Vec::new();
+        let mut first: Option<Error> = None;
+        let mut failures = Vec::new();
+        let mut fail = |range: Range<usize>, error: &Error| {
+            let error_json = serde_json::to_value(error).unwrap_or(Value::Null);
+            for item in &items[range] {
+                failures.push(json!({ "userId": user_id_of(item), "error": error_json }));
+            }
+        };
+        for (index, pieces) in settled.into_iter().enumerate() {
+            let Some(pieces) = pieces else {
+                // Never started: a failure that would fail every request came first.
+                let error = first
+                    .clone()
+                    .unwrap_or_else(|| Error::internal("a chunk never ran"));
+                let start = index * CHUNK_SIZE;
+                fail(start..(start + CHUNK_SIZE).min(items.len()), &error);
+                continue;
+            };
+            for (range, result) in pieces {
+                match result {
+                    Ok(page) => answers.extend(page),
+                    Err(error) => {
+                        fail(range, &error);
+                        first.get_or_insert(error);
+                    }
+                }
+            }
+        }
+        let failure = first.map(|mut error| {
+            error.details.failures = Some(Value::Array(failures));
+            error
+        });
+        Ok(BulkOutcome { answers, failure })
+    }
+
     /// Runs `run(0..count)` on up to `concurrency` threads; returns the results
-    /// in index order, or the error of the first failing index (after which no
-    /// new index starts).
+    /// in index order. Every index runs, but none starts after one returned an
+    /// error that every other would meet too (no token, a cancel): those are
+    /// `None`.
     fn run_chunks<T: Send>(
         &self,
         count: usize,
         concurrency: usize,
-        run: impl Fn(usize) -> Result<T> + Sync,
-    ) -> Result<Vec<T>> {
+        run: impl Fn(usize) -> Vec<Piece<T>> + Sync,
+    ) -> Result<Vec<Option<Vec<Piece<T>>>>> {
         if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
             return Err(Error::invalid_argument(format!(
                 "concurrency must be between 1 and {MAX_CONCURRENCY}, not {concurrency}"
             )));
         }
         let next = AtomicUsize::new(0);
-        let failed = AtomicBool::new(false);
-        let results: Mutex<Vec<Option<Result<T>>>> = Mutex::new((0..count).map(|_| None).collect());
+        let halted = AtomicBool::new(false);
+        let results: Mutex<Vec<Option<Vec<Piece<T>>>>> =
+            Mutex::new((0..count).map(|_| None).collect());
         let worker = || loop {
             let index = next.fetch_add(1, Ordering::Relaxed);
-            if index >= count || failed.load(Ordering::Relaxed) {
+            if index >= count || halted.load(Ordering::Relaxed) {
                 break;
             }
-            let result = run(index).map_err(|mut error| {
-                failed.store(true, Ordering::Relaxed);
-                error.message = format!("request {} of {count}: {}", index + 1, error.message);
-                error
-            });
-            results.lock().unwrap_or_else(|poison| poison.into_inner())[index] = Some(result);
+            let pieces = run(index);
+            if pieces
+                .iter()
+                .any(|(_, result)| result.as_ref().is_err_and(fails_every_request))
+            {
+                halted.store(true, Ordering::Relaxed);
+            }
+            results.lock().unwrap_or_else(|poison| poison.into_inner())[index] = Some(pieces);
         };
         std::thread::scope(|scope| {
             for _ in 1..concurrency.min(count) {
@@ -168,12 +255,73 @@ impl Client {
             }
             worker();
         });
-        let results = results
+        Ok(results
             .into_inner()
-            .unwrap_or_else(|poison| poison.into_inner());
-        // Chunks after a failure never ran: the first `None` comes after an error.
-        results.into_iter().map_while(|result| result).collect()
+            .unwrap_or_else(|poison| poison.into_inner()))
     }
+}
+
+/// Sends one part of a bulk call (some of its items): the API's answers.
+type SendPart<'a, Item> = dyn Fn(&[Item]) -> Result<Vec<Box<RawValue>>> + Sync + 'a;
+/// A part of a bulk call (its items' positions in the call) and how it ended.
+type Piece<T> = (Range<usize>, Result<T>);
+
+/// What a bulk call came to: the answers of what succeeded, and the first
+/// failure (with `failures` filled in) if anything failed.
+struct BulkOutcome {
+    answers: Vec<Box<RawValue>>,
+    failure: Option<Error>,
+}
+
+/// Sends `items` (starting at `offset` in the whole call) and records the
+/// outcome; a 400 for several items, which one bad item causes, splits them in
+/// halves tried one after the other, so that only the items refused fail.
+fn settle<Item>(
+    items: &[Item],
+    offset: usize,
+    send: &SendPart<'_, Item>,
+    pieces: &mut Vec<Piece<Vec<Box<RawValue>>>>,
+) {
+    match send(items) {
+        Err(error) if items.len() > 1 && is_refusal(&error) => {
+            let half = items.len() / 2;
+            settle(&items[..half], offset, send, pieces);
+            settle(&items[half..], offset + half, send, pieces);
+        }
+        result => pieces.push((offset..offset + items.len(), result)),
+    }
+}
+
+/// A 400: the API refused what was sent, and a part of it may pass.
+fn is_refusal(error: &Error) -> bool {
+    error.kind == ErrorKind::Http && error.details.status == Some(400)
+}
+
+/// An error every other request of the call would meet too.
+fn fails_every_request(error: &Error) -> bool {
+    matches!(
+        error.kind,
+        ErrorKind::Auth | ErrorKind::InvalidArgument | ErrorKind::Internal | ErrorKind::Cancelled
+    )
+}
+
+/// The user an item names: an id itself, or an entry's `id`.
+fn user_id_of<Item: Serialize>(item: &Item) -> Value {
+    match serde_json::to_value(item) {
+        Ok(Value::String(id)) => Value::String(id),
+        Ok(Value::Object(mut entry)) => entry.remove("id").unwrap_or(Value::Null),
+        _ => Value::Null,
+    }
+}
+
+/// Raw JSON entries as one JSON array value (for an error's details).
+fn raw_array(entries: impl IntoIterator<Item = Box<RawValue>>) -> Value {
+    Value::Array(
+        entries
+            .into_iter()
+            .map(|entry| serde_json::from_str(entry.get()).unwrap_or(Value::Null))
+            .collect(),
+    )
 }
 
 /// A value's JSON text, to pass as a parameter without building a `Value`.

@@ -51,6 +51,16 @@ pub struct ErrorDetails {
     pub retry_after_seconds: Option<u64>,
     /// The error response's JSON body (an `ErrorBody`), when it was JSON.
     pub body: Option<Value>,
+    /// A bulk call that failed for some users: `[{"userId", "error"}]`, one per
+    /// user not read or not set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failures: Option<Value>,
+    /// A bulk read that failed for some users: the presences of the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presences: Option<Value>,
+    /// A bulk write that failed for some users: the API's answers for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub succeeded: Option<Value>,
 }
 
 impl Error {

@@ -141,8 +141,25 @@ fn each_request_carries_at_most_fifty_ids_and_429s_are_honoured() {
     );
     assert_eq!(
         server.received().len(),
-        5,
-        "nothing was sent after the failing request"
+        6,
+        "the chunk after the failing one was tried too"
+    );
+    let failed: Vec<&str> = error["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|failure| failure["userId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        failed,
+        ids[50..100],
+        "one failure per user of the failed request"
+    );
+    assert_eq!(error["failures"][0]["error"]["status"], 404);
+    assert_eq!(
+        error["presences"],
+        json!([]),
+        "what the others read (nothing here)"
     );
 }
 
@@ -234,4 +251,117 @@ fn helpers_validate_their_parameters() {
             "{params}: {error}"
         );
     }
+}
+
+/// `POST /_sandbox/faults/users`: requests naming `users` fail with `status`.
+fn fail_users(sandbox: &Sandbox, users: &[&str], status: u16) {
+    ureq::post(format!("{}/_sandbox/faults/users", sandbox.url()))
+        .header("Content-Type", "application/json")
+        .send(json!({"userIds": users, "status": status}).to_string())
+        .unwrap();
+}
+
+#[test]
+fn a_write_with_bad_ids_and_a_failing_chunk_sets_everyone_else_and_names_each_failure() {
+    let (sandbox, client) = sandbox_client(|_| {});
+    let mut ids = user_ids(500);
+    for (position, bad) in [(10, "bad-1"), (260, "bad-2"), (261, "bad-3")] {
+        ids[position] = bad.to_owned();
+    }
+    ids[420] = "broken".to_owned();
+    fail_users(&sandbox, &["bad-1", "bad-2", "bad-3"], 400);
+    fail_users(&sandbox, &["broken"], 500);
+    let definitions = client.ok("getPresenceDefinitions", &json!({}));
+    let busy = definitions["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|definition| definition["systemPresence"] == "Busy")
+        .unwrap()["id"]
+        .clone();
+    let entries: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"id": id, "presenceDefinition": {"id": busy}, "message": "shift start"}))
+        .collect();
+    let client = FfiClient::new(&json!({"basePath": sandbox.url(), "accessToken": TOKEN,
+        "retry": {"maxRetries": 1, "maxRetryTimeMs": 2000}}));
+    let (status, error) = call(
+        &client,
+        gp_put_users_presences_bulk_all,
+        &json!({"body": entries, "concurrency": 4}),
+    );
+    assert_eq!(status, 2, "{error}");
+    assert_eq!(error["status"], 400, "the first failure: bad-1's chunk");
+    let failures = error["failures"].as_array().unwrap();
+    let failed: Vec<&str> = failures
+        .iter()
+        .map(|failure| failure["userId"].as_str().unwrap())
+        .collect();
+    let mut expected: Vec<&str> = vec!["bad-1", "bad-2", "bad-3"];
+    expected.extend(ids[400..450].iter().map(String::as_str));
+    let mut sorted = failed.clone();
+    sorted.sort();
+    expected.sort();
+    assert_eq!(
+        sorted, expected,
+        "one failure per user not set, and only those"
+    );
+    for failure in failures {
+        let status = failure["error"]["status"].as_u64().unwrap();
+        let user = failure["userId"].as_str().unwrap();
+        assert_eq!(
+            status,
+            if user.starts_with("bad-") { 400 } else { 500 },
+            "{failure}"
+        );
+    }
+    let succeeded = error["succeeded"].as_array().unwrap();
+    assert_eq!(succeeded.len(), 500 - 53);
+
+    // The sandbox's own state agrees, user by user.
+    ureq::delete(format!("{}/_sandbox/faults/users", sandbox.url()))
+        .call()
+        .unwrap();
+    let (status, presences) = call(
+        &client,
+        gp_get_users_presences_bulk_all,
+        &json!({"id": ids, "concurrency": 4}),
+    );
+    assert_eq!(status, 0, "{presences}");
+    for presence in presences.as_array().unwrap() {
+        let user = presence["userId"].as_str().unwrap();
+        let set = presence["message"] == "shift start";
+        assert_eq!(set, !failed.contains(&user), "{user}: {presence}");
+    }
+}
+
+#[test]
+fn a_read_names_the_users_it_could_not_read_and_returns_the_others() {
+    let (sandbox, client) = sandbox_client(|_| {});
+    let mut ids = user_ids(120);
+    ids[70] = "bad-read".to_owned();
+    fail_users(&sandbox, &["bad-read"], 400);
+    let (status, error) = call(
+        &client,
+        gp_get_users_presences_bulk_all,
+        &json!({"id": ids}),
+    );
+    assert_eq!(status, 2);
+    assert_eq!(
+        error["failures"],
+        json!([{"userId": "bad-read", "error": error["failures"][0]["error"]}])
+    );
+    assert_eq!(error["failures"][0]["error"]["status"], 400);
+    let read: Vec<&str> = error["presences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|presence| presence["userId"].as_str().unwrap())
+        .collect();
+    let others: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| *id != "bad-read")
+        .collect();
+    assert_eq!(read, others, "everyone else, in order");
 }

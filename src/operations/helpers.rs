@@ -77,8 +77,9 @@ pub static HELPERS: &[Helper] = &[
         id: "putUsersPresencesBulkAll",
         function: "gp_put_users_presences_bulk_all",
         summary: "Sets the presence of any number of users in one call: `putUsersPresencesBulk` \
-                  50 entries at a time, `concurrency` at once; the answers concatenated. The \
-                  first failing request ends the call; earlier ones took effect.",
+                  50 entries at a time, `concurrency` at once; the answers concatenated. Every \
+                  request is tried; when some users are not set, the error names each one \
+                  (`failures`) and carries the answers for the others (`succeeded`).",
         params: &[
             HelperParam {
                 name: "body",

@@ -523,7 +523,7 @@ namespace Genesys.Presence
             return InvokeHelper(NativeMethods.gp_get_users_presences_bulk_all, p.ToString());
         }
 
-        /// <summary>Sets the presence of any number of users in one call: <c>putUsersPresencesBulk</c> 50 entries at a time, <c>concurrency</c> at once; the answers concatenated. The first failing request ends the call; earlier ones took effect.</summary>
+        /// <summary>Sets the presence of any number of users in one call: <c>putUsersPresencesBulk</c> 50 entries at a time, <c>concurrency</c> at once; the answers concatenated. Every request is tried; when some users are not set, the error names each one (<c>failures</c>) and carries the answers for the others (<c>succeeded</c>).</summary>
         /// <remarks><para>C function <c>gp_put_users_presences_bulk_all</c>.</para></remarks>
         /// <param name="body">the changes, as many as needed: a JSON array of <c>MutableUserPresence</c> objects (required).</param>
         /// <param name="concurrency">requests in flight at once, 1 to 64 (default 8) (optional; null leaves it out).</param>

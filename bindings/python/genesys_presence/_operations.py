@@ -746,8 +746,9 @@ class PresenceOperations:
         concurrency: Optional[int] = None,
     ) -> List[Dict[str, Any]]:
         """Sets the presence of any number of users in one call: ``putUsersPresencesBulk``
-        50 entries at a time, ``concurrency`` at once; the answers concatenated. The
-        first failing request ends the call; earlier ones took effect.
+        50 entries at a time, ``concurrency`` at once; the answers concatenated. Every
+        request is tried; when some users are not set, the error names each one
+        (``failures``) and carries the answers for the others (``succeeded``).
 
         Args:
             body: the changes, as many as needed (``MutableUserPresence`` dicts).
