@@ -23,6 +23,13 @@
 #define GP_LOG_TRACE 5
 
 /*
+ A cancel request: made with `gp_cancel_new`, given to calls through
+ `gp_call_options`, requested from any thread with `gp_cancel_request`, freed
+ with `gp_cancel_free`. Opaque; safe to use from many threads at once.
+ */
+typedef struct gp_cancel gp_cancel;
+
+/*
  A Presence API client: configuration, connection pool and tokens.
  Opaque; create with `gp_client_new`, free with `gp_client_free`.
  Safe to use from many threads at once. In a child process forked after it
@@ -42,6 +49,35 @@ typedef struct gp_watch gp_watch;
  and only ever appended to.
  */
 typedef int32_t gp_status;
+
+/*
+ Called after each request of a `gp_call_with` call with what is done so
+ far and the total (users for the bulk helpers, pages for
+ `getPresencedefinitionsAll`, 1 for an operation). It may be called from any
+ thread, but never by two at once; it must not call back into the library
+ with the same options.
+ */
+typedef void (*gp_progress_fn)(void *user_data,
+                               uint64_t done,
+                               uint64_t total);
+
+/*
+ What may go with a call: a cancel and a progress callback, each optional.
+ */
+typedef struct {
+  /*
+   NULL: the call cannot be cancelled.
+   */
+  const gp_cancel *cancel;
+  /*
+   NULL: no progress reports.
+   */
+  gp_progress_fn progress;
+  /*
+   Passed to `progress` as is.
+   */
+  void *progress_user_data;
+} gp_call_options;
 
 /*
  Receives one log line: `level` is a `GP_LOG_*` constant and `message` a
@@ -147,6 +183,46 @@ gp_status gp_put_users_presences_bulk_all(const gp_client *client,
 gp_status gp_get_presencedefinitions_all(const gp_client *client,
                                          const char *params_json,
                                          char **out_json);
+
+/*
+ A new cancel request, not yet requested. Free it with `gp_cancel_free`
+ once no call uses it. Never NULL. Thread-safe.
+ */
+gp_cancel *gp_cancel_new(void);
+
+/*
+ Requests the cancel: every call given it stops starting requests, ends any
+ wait between retries, and answers `GP_ERROR_CANCELLED` once its requests in
+ flight are back (at most one round trip). Any thread, any number of times;
+ NULL is a no-op.
+ */
+void gp_cancel_request(const gp_cancel *cancel);
+
+/*
+ Frees a cancel request. NULL is a no-op. Call it once, after every call
+ given it has returned; the library never frees it.
+ */
+void gp_cancel_free(gp_cancel *cancel);
+
+/*
+ Calls an operation of the table by its `operationId`, or a bulk helper by
+ its name (`getUsersPresencesBulkAll`, `putUsersPresencesBulkAll`,
+ `getPresencedefinitionsAll`, taking the params of `gp_get_users_presences_bulk_all`
+ and friends), with the cancel and progress callback of `options`.
+
+ `options` may be NULL (no cancel, no progress), as may each of its fields.
+ A requested cancel answers `GP_ERROR_CANCELLED` (error kind `cancelled`);
+ for the bulk helpers its error JSON names each user not read or not set
+ (`failures`) and carries what was (`presences` / `succeeded`). Otherwise as
+ `gp_call` (and the bulk helpers): `*out_json` is always written unless
+ `out_json` is NULL, and freed with `gp_string_free`. No pointer is kept
+ after the call. Many threads may call at once, with the same cancel or not.
+ */
+gp_status gp_call_with(const gp_client *client,
+                       const char *operation_id,
+                       const char *params_json,
+                       const gp_call_options *options,
+                       char **out_json);
 
 /*
  Creates a client from a JSON config object (keys in the README; `""` means

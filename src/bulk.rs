@@ -11,9 +11,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
+use crate::cancel::{CallOptions, Control};
 use crate::client::{decode_error, Client};
-use crate::error::{Error, ErrorKind, Result};
-use crate::operations::{self, Operation, Params, BODY};
+use crate::error::{Error, ErrorKind, RawJson, Result};
+use crate::operations::helpers::{helper_by_id, Helper};
+use crate::operations::{self, parse_params, Operation, Params, BODY};
 
 /// The most ids one bulk request may carry (the API's documented limit).
 pub const CHUNK_SIZE: usize = 50;
@@ -44,6 +46,16 @@ impl Client {
         ids: &[Id],
         concurrency: usize,
     ) -> Result<Vec<Box<RawValue>>> {
+        self.bulk_get_presences_with(source_id, ids, concurrency, &Control::default())
+    }
+
+    pub(crate) fn bulk_get_presences_with<Id: AsRef<str> + Serialize + Sync>(
+        &self,
+        source_id: Option<&str>,
+        ids: &[Id],
+        concurrency: usize,
+        control: &Control,
+    ) -> Result<Vec<Box<RawValue>>> {
         let operation = match source_id {
             None => operations::find("getUsersPresencesPurecloudBulk")?,
             Some(_) => operations::find("getUsersPresenceBulk")?,
@@ -56,13 +68,13 @@ impl Client {
             if let Some(source_id) = &source_id {
                 params.insert("sourceId".to_owned(), &**source_id);
             }
-            let page = self.execute(operation, &params)?;
+            let page = self.execute_with(operation, &params, control)?;
             Ok(entries_of(operation, &page)?
                 .into_iter()
                 .map(|entry| entry.to_owned())
                 .collect())
         };
-        let outcome = self.run_bulk(ids, concurrency, &read)?;
+        let outcome = self.run_bulk(ids, concurrency, &read, control)?;
         let mut position: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
         for (index, id) in ids.iter().enumerate() {
             position.entry(id.as_ref()).or_insert(index);
@@ -78,7 +90,8 @@ impl Client {
         match outcome.failure {
             None => Ok(presences.collect()),
             Some(mut failure) => {
-                failure.details.presences = Some(raw_array(presences));
+                let presences: Vec<Box<RawValue>> = presences.collect();
+                failure.details.presences = Some(RawJson::of(&presences));
                 Err(failure)
             }
         }
@@ -100,21 +113,30 @@ impl Client {
         entries: &[Entry],
         concurrency: usize,
     ) -> Result<Vec<Box<RawValue>>> {
+        self.bulk_put_presences_with(entries, concurrency, &Control::default())
+    }
+
+    pub(crate) fn bulk_put_presences_with<Entry: Serialize + Sync>(
+        &self,
+        entries: &[Entry],
+        concurrency: usize,
+        control: &Control,
+    ) -> Result<Vec<Box<RawValue>>> {
         let operation = operations::find("putUsersPresencesBulk")?;
         let write = |part: &[Entry]| -> Result<Vec<Box<RawValue>>> {
             let body = raw_json(part)?;
             let params = Params::from([(BODY.to_owned(), &*body)]);
-            let page = self.execute(operation, &params)?;
+            let page = self.execute_with(operation, &params, control)?;
             Ok(entries_of(operation, &page)?
                 .into_iter()
                 .map(|entry| entry.to_owned())
                 .collect())
         };
-        let outcome = self.run_bulk(entries, concurrency, &write)?;
+        let outcome = self.run_bulk(entries, concurrency, &write, control)?;
         match outcome.failure {
             None => Ok(outcome.answers),
             Some(mut failure) => {
-                failure.details.succeeded = Some(raw_array(outcome.answers));
+                failure.details.succeeded = Some(RawJson::of(&outcome.answers));
                 Err(failure)
             }
         }
@@ -126,7 +148,16 @@ impl Client {
     /// for [`Client::bulk_get_presences`].
     pub fn all_presencedefinitions(
         &self,
+        params: Map<String, Value>,
+    ) -> Result<Vec<Box<RawValue>>> {
+        self.all_presencedefinitions_with(params, &Control::default())
+    }
+
+    /// As [`Client::all_presencedefinitions`]; progress counts pages.
+    pub(crate) fn all_presencedefinitions_with(
+        &self,
         mut params: Map<String, Value>,
+        control: &Control,
     ) -> Result<Vec<Box<RawValue>>> {
         let operation = operations::find("getPresencedefinitions")?;
         if params.contains_key("pageNumber") {
@@ -138,7 +169,10 @@ impl Client {
         let mut entities = Vec::new();
         for page_number in 1.. {
             params.insert("pageNumber".to_owned(), json!(page_number));
-            let page: ListingPage = self.typed_call(operation, params.clone())?;
+            let text = Value::Object(params.clone()).to_string();
+            let page = self.execute_with(operation, &operations::parse_params(&text)?, control)?;
+            let page: ListingPage = serde_json::from_str(&page)
+                .map_err(|error| decode_error(format!("{}: {error}", operation.id)))?;
             // As tolerant as indexing a `Value`: an ill-typed field is absent.
             let page_entities: Vec<Box<RawValue>> = page
                 .entities
@@ -150,6 +184,7 @@ impl Client {
                 .and_then(Value::as_u64)
                 .unwrap_or(0);
             let done = page_entities.is_empty() || page_number >= page_count;
+            control.advance(1, page_count.max(page_number));
             entities.extend(page_entities);
             if done {
                 break;
@@ -167,12 +202,18 @@ impl Client {
         items: &[Item],
         concurrency: usize,
         send: &SendPart<'_, Item>,
+        control: &Control,
     ) -> Result<BulkOutcome> {
         let chunks: Vec<&[Item]> = items.chunks(CHUNK_SIZE).collect();
         let count = chunks.len();
-        let settled = self.run_chunks(count, concurrency, |index| {
+        let part = Part {
+            send,
+            control,
+            total: items.len() as u64,
+        };
+        let settled = self.run_chunks(count, concurrency, control, |index| {
             let mut pieces = Vec::new();
-            settle(chunks[index], index * CHUNK_SIZE, send, &mut pieces);
+            settle(chunks[index], index * CHUNK_SIZE, &part, &mut pieces);
             for piece in &mut pieces {
                 if let Err(error) = &mut piece.1 {
                     error.message = format!("request {} of {count}: {}", index + 1, error.message);
@@ -180,19 +221,32 @@ impl Client {
             }
             pieces
         })?;
+        // What stopped the call early, if anything did: a cancel, or an error
+        // every request would meet. Chunks never started are failed with it.
+        let halt = control.stopped().or_else(|| {
+            settled
+                .iter()
+                .flatten()
+                .flatten()
+                .find_map(|(_, result)| result.as_ref().err().filter(|e| fails_every_request(e)))
+                .cloned()
+        });
         let mut answers = Vec::new();
         let mut first: Option<Error> = None;
         let mut failures = Vec::new();
         let mut fail = |range: Range<usize>, error: &Error| {
-            let error_json = serde_json::to_value(error).unwrap_or(Value::Null);
+            let error = RawJson::of(error);
             for item in &items[range] {
-                failures.push(json!({ "userId": user_id_of(item), "error": error_json }));
+                failures.push(Failure {
+                    user_id: user_id_of(item),
+                    error: error.clone(),
+                });
             }
         };
         for (index, pieces) in settled.into_iter().enumerate() {
             let Some(pieces) = pieces else {
                 // Never started: a failure that would fail every request came first.
-                let error = first
+                let error = halt
                     .clone()
                     .unwrap_or_else(|| Error::internal("a chunk never ran"));
                 let start = index * CHUNK_SIZE;
@@ -209,8 +263,13 @@ impl Client {
                 }
             }
         }
+        // A cancel is what the caller asked for: it is the answer, whatever failed.
+        let first = match control.stopped() {
+            Some(stopped) if !failures.is_empty() => Some(stopped),
+            _ => first,
+        };
         let failure = first.map(|mut error| {
-            error.details.failures = Some(Value::Array(failures));
+            error.details.failures = Some(RawJson::of(&failures));
             error
         });
         Ok(BulkOutcome { answers, failure })
@@ -224,6 +283,7 @@ impl Client {
         &self,
         count: usize,
         concurrency: usize,
+        control: &Control,
         run: impl Fn(usize) -> Vec<Piece<T>> + Sync,
     ) -> Result<Vec<Option<Vec<Piece<T>>>>> {
         if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
@@ -237,7 +297,7 @@ impl Client {
             Mutex::new((0..count).map(|_| None).collect());
         let worker = || loop {
             let index = next.fetch_add(1, Ordering::Relaxed);
-            if index >= count || halted.load(Ordering::Relaxed) {
+            if index >= count || halted.load(Ordering::Relaxed) || control.stopped().is_some() {
                 break;
             }
             let pieces = run(index);
@@ -261,6 +321,97 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Calls an operation of the table by its `operationId`, or a bulk helper by
+    /// its name (`getUsersPresencesBulkAll`, `putUsersPresencesBulkAll`,
+    /// `getPresencedefinitionsAll`, with the params of its C function), with a
+    /// cancel and progress reports (users, or pages, done of the total).
+    pub fn call_with(&self, name: &str, params_json: &str, options: CallOptions) -> Result<String> {
+        let control = Control::new(options);
+        if let Some(helper) = helper_by_id(name) {
+            return self.call_helper(helper, params_json, &control);
+        }
+        let operation = operations::find(name)?;
+        let params = operations::parse_params(params_json)?;
+        let answer = self.execute_with(operation, &params, &control)?;
+        control.advance(1, 1);
+        Ok(answer)
+    }
+
+    /// Runs `helper` with its `params_json` (keys outside its row refused); its
+    /// entries as one JSON array.
+    pub(crate) fn call_helper(
+        &self,
+        helper: &Helper,
+        params_json: &str,
+        control: &Control,
+    ) -> Result<String> {
+        let mut params = parse_params(params_json)?;
+        let accepted: Vec<&str> = helper.params.iter().map(|param| param.name).collect();
+        if let Some(unknown) = params.keys().find(|key| !accepted.contains(&key.as_str())) {
+            return Err(Error::invalid_argument(format!(
+                "unknown parameter {unknown:?}; expected {}",
+                accepted.join(", ")
+            )));
+        }
+        // As for operations, a null parameter counts as not given.
+        params.retain(|_, value| value.get() != "null");
+        let entries = match helper.id {
+            "getUsersPresencesBulkAll" => {
+                let concurrency = take_concurrency(&mut params)?;
+                let ids: Vec<String> = match params.remove("id") {
+                    Some(ids) if ids.get().starts_with('[') => serde_json::from_str(ids.get())
+                        .map_err(|_| invalid("id must be an array of strings"))?,
+                    _ => {
+                        return Err(invalid(
+                            "missing required parameter id (an array of strings)",
+                        ))
+                    }
+                };
+                let source_id: Option<String> = match params.remove("sourceId") {
+                    None => None,
+                    Some(source_id) => serde_json::from_str(source_id.get())
+                        .map_err(|_| invalid("sourceId must be a string"))?,
+                };
+                self.bulk_get_presences_with(source_id.as_deref(), &ids, concurrency, control)?
+            }
+            "putUsersPresencesBulkAll" => {
+                let concurrency = take_concurrency(&mut params)?;
+                let entries: Vec<&RawValue> = params
+                    .remove("body")
+                    .and_then(|body| serde_json::from_str(body.get()).ok())
+                    .ok_or_else(|| {
+                        invalid("body must be an array of MutableUserPresence objects")
+                    })?;
+                self.bulk_put_presences_with(&entries, concurrency, control)?
+            }
+            "getPresencedefinitionsAll" => {
+                let params = params
+                    .into_iter()
+                    .map(|(name, value)| Ok((name, serde_json::from_str(value.get())?)))
+                    .collect::<serde_json::Result<_>>()
+                    .map_err(|error| invalid(&format!("params: {error}")))?;
+                self.all_presencedefinitions_with(params, control)?
+            }
+            other => return Err(Error::internal(format!("{other} has no implementation"))),
+        };
+        serde_json::to_string(&entries).map_err(|error| Error::internal(error.to_string()))
+    }
+}
+
+fn invalid(message: &str) -> Error {
+    Error::invalid_argument(message)
+}
+
+fn take_concurrency(params: &mut Params) -> Result<usize> {
+    match params.remove("concurrency") {
+        None => Ok(DEFAULT_CONCURRENCY),
+        Some(value) => serde_json::from_str::<u64>(value.get())
+            .map(|n| n as usize)
+            .map_err(|_| invalid("concurrency must be an integer from 1 to 64")),
+    }
+}
+
 /// Sends one part of a bulk call (some of its items): the API's answers.
 type SendPart<'a, Item> = dyn Fn(&[Item]) -> Result<Vec<Box<RawValue>>> + Sync + 'a;
 /// A part of a bulk call (its items' positions in the call) and how it ended.
@@ -279,17 +430,33 @@ struct BulkOutcome {
 fn settle<Item>(
     items: &[Item],
     offset: usize,
-    send: &SendPart<'_, Item>,
+    part: &Part<'_, '_, Item>,
     pieces: &mut Vec<Piece<Vec<Box<RawValue>>>>,
 ) {
-    match send(items) {
-        Err(error) if items.len() > 1 && is_refusal(&error) => {
-            let half = items.len() / 2;
-            settle(&items[..half], offset, send, pieces);
-            settle(&items[half..], offset + half, send, pieces);
-        }
-        result => pieces.push((offset..offset + items.len(), result)),
+    let range = offset..offset + items.len();
+    if let Err(stopped) = part.control.check() {
+        pieces.push((range, Err(stopped)));
+        return;
     }
+    match (part.send)(items) {
+        Err(error) if items.len() > 1 && is_refusal(&error) && part.control.check().is_ok() => {
+            let half = items.len() / 2;
+            settle(&items[..half], offset, part, pieces);
+            settle(&items[half..], offset + half, part, pieces);
+        }
+        result => {
+            // Sent and answered, well or not: done either way.
+            part.control.advance(items.len() as u64, part.total);
+            pieces.push((range, result));
+        }
+    }
+}
+
+/// What `settle` needs of its call: how to send, when to stop, what to report.
+struct Part<'s, 'c, Item> {
+    send: &'s SendPart<'s, Item>,
+    control: &'s Control<'c>,
+    total: u64,
 }
 
 /// A 400: the API refused what was sent, and a part of it may pass.
@@ -314,14 +481,12 @@ fn user_id_of<Item: Serialize>(item: &Item) -> Value {
     }
 }
 
-/// Raw JSON entries as one JSON array value (for an error's details).
-fn raw_array(entries: impl IntoIterator<Item = Box<RawValue>>) -> Value {
-    Value::Array(
-        entries
-            .into_iter()
-            .map(|entry| serde_json::from_str(entry.get()).unwrap_or(Value::Null))
-            .collect(),
-    )
+/// One user a bulk call did not read or set, and why.
+#[derive(Serialize)]
+struct Failure {
+    #[serde(rename = "userId")]
+    user_id: Value,
+    error: RawJson,
 }
 
 /// A value's JSON text, to pass as a parameter without building a `Value`.

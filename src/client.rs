@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use crate::auth::Auth;
+use crate::cancel::Control;
 use crate::config::{checked_header_value, Config};
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{client_log, LogSink, Logger};
@@ -127,12 +128,23 @@ impl Client {
     /// Validates, sends (renewing the token once on 401, retrying as the
     /// config's `retry` allows) and checks the response.
     pub(crate) fn execute(&self, operation: &Operation, params: &Params) -> Result<String> {
+        self.execute_with(operation, params, &Control::default())
+    }
+
+    /// As [`Client::execute`], stopping between attempts when `control` says so.
+    pub(crate) fn execute_with(
+        &self,
+        operation: &Operation,
+        params: &Params,
+        control: &Control,
+    ) -> Result<String> {
         let request = operation.prepare(params)?;
         self.send(
             &request,
             operation.id,
             operation.idempotent,
             operation.response,
+            control,
         )
     }
 
@@ -145,7 +157,7 @@ impl Client {
         name: &str,
         idempotent: bool,
     ) -> Result<String> {
-        self.send(request, name, idempotent, None)
+        self.send(request, name, idempotent, None, &Control::default())
     }
 
     fn send(
@@ -154,11 +166,13 @@ impl Client {
         name: &str,
         idempotent: bool,
         expected: Option<Payload>,
+        control: &Control,
     ) -> Result<String> {
         let url = [self.config.base_url.as_str(), &request.path_and_query].concat();
         let mut attempts = Attempts::new(self.config.retry);
         let mut renewed = false;
         loop {
+            control.check()?;
             let token = self.auth.token(&self.transport, &self.logger)?;
             let started = Instant::now();
             let timeout = attempts.attempt_timeout(self.config.timeout);
@@ -195,7 +209,7 @@ impl Client {
                 attempts.retries(),
                 self.config.retry.max_retries
             );
-            std::thread::sleep(wait);
+            control.sleep(wait)?;
         }
     }
 

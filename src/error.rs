@@ -1,6 +1,7 @@
 //! The library's one error type, and the error JSON that crosses the C ABI.
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// What went wrong, coarsely; each kind has a stable C status code (`ffi`).
@@ -54,13 +55,39 @@ pub struct ErrorDetails {
     /// A bulk call that failed for some users: `[{"userId", "error"}]`, one per
     /// user not read or not set.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub failures: Option<Value>,
+    pub failures: Option<RawJson>,
     /// A bulk read that failed for some users: the presences of the others.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub presences: Option<Value>,
+    pub presences: Option<RawJson>,
     /// A bulk write that failed for some users: the API's answers for the others.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub succeeded: Option<Value>,
+    pub succeeded: Option<RawJson>,
+}
+
+/// JSON text passed on as it is: a bulk call's thousands of entries are copied
+/// into its error JSON, never parsed again.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct RawJson(pub Box<RawValue>);
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &RawJson) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl RawJson {
+    /// `value` serialized (serde_json's own output, so not parsed again).
+    pub fn of<T: Serialize + ?Sized>(value: &T) -> RawJson {
+        serde_json::value::to_raw_value(value).map_or_else(
+            |_| RawJson(serde_json::value::to_raw_value(&Value::Null).unwrap_or_default()),
+            RawJson,
+        )
+    }
+
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
 }
 
 impl Error {

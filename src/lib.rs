@@ -7,6 +7,7 @@
 
 mod auth;
 pub mod bulk;
+pub mod cancel;
 pub mod client;
 pub mod config;
 pub mod config_keys;
@@ -19,6 +20,7 @@ mod retry;
 mod transport;
 pub mod watch;
 
+pub use cancel::{CallOptions, Cancel};
 pub use client::Client;
 pub use config::Config;
 pub use error::{Error, ErrorKind, Result};

@@ -12,6 +12,7 @@
 
 mod boundary;
 pub mod bulk;
+pub mod cancel;
 pub mod client;
 mod handle;
 pub mod log;

@@ -121,6 +121,11 @@ pub fn helper(function: &str) -> Option<&'static Helper> {
     HELPERS.iter().find(|helper| helper.function == function)
 }
 
+/// The helper named `id` (`getUsersPresencesBulkAll`, ...).
+pub fn helper_by_id(id: &str) -> Option<&'static Helper> {
+    HELPERS.iter().find(|helper| helper.id == id)
+}
+
 /// The helper table as JSON (`gp_helpers_json`), for the wrappers' generator.
 pub fn helpers_json() -> Value {
     let helpers: Vec<Value> = HELPERS
