@@ -94,19 +94,25 @@ def _signature(name: str, parameters: List[str], returns: str) -> List[str]:
     return lines
 
 
-def _call_line(operation_id: str, pairs: List[str], call: str = "_operation") -> List[str]:
+def _call_line(
+    operation_id: str, pairs: List[str], call: str = "_operation", extra: List[str] = ()
+) -> List[str]:
+    """``return self.<call>("<id>", {<pairs>}, <extra>...)``, wrapped to fit."""
+    tail = "".join(f", {arg}" for arg in extra)
     start = f'{INDENT * 2}return self.{call}("{operation_id}", '
-    one_line = start + "{" + ", ".join(pairs) + "})"
+    one_line = start + "{" + ", ".join(pairs) + "}" + tail + ")"
     if len(one_line) <= WIDTH:
         return [one_line]
     lines = [f"{INDENT * 2}return self.{call}(", f'{INDENT * 3}"{operation_id}",']
     params_line = f"{INDENT * 3}{{" + ", ".join(pairs) + "},"
     if len(params_line) <= WIDTH:
-        return lines + [params_line, f"{INDENT * 2})"]
-    lines.append(f"{INDENT * 3}{{")
-    lines += [f"{INDENT * 4}{pair}," for pair in pairs]
-    lines += [f"{INDENT * 3}}},", f"{INDENT * 2})"]
-    return lines
+        lines.append(params_line)
+    else:
+        lines.append(f"{INDENT * 3}{{")
+        lines += [f"{INDENT * 4}{pair}," for pair in pairs]
+        lines.append(f"{INDENT * 3}}},")
+    lines += [f"{INDENT * 3}{arg}," for arg in extra]
+    return lines + [f"{INDENT * 2})"]
 
 
 def _method(operation: Dict[str, Any], methods_by_endpoint: Dict[str, str]) -> List[str]:
@@ -183,10 +189,10 @@ def _helper_method(helper: Dict[str, Any]) -> List[str]:
     optional = [p for p in helper["params"] if not p["required"]]
     hints = {"array": "Sequence[str]", "body": "Sequence[Mapping[str, Any]]"}
     parameters = [f"{snake_case(p['name'])}: {hints[p['type']]}" for p in required]
-    if optional:
-        parameters.append("*")
-        optional_hints = {"integer": "Optional[int]", "string": "Optional[str]"}
-        parameters += [f"{snake_case(p['name'])}: {optional_hints[p['type']]} = None" for p in optional]
+    parameters.append("*")
+    optional_hints = {"integer": "Optional[int]", "string": "Optional[str]"}
+    parameters += [f"{snake_case(p['name'])}: {optional_hints[p['type']]} = None" for p in optional]
+    parameters += ["progress: Optional[Progress] = None", "cancel: Optional[Cancel] = None"]
 
     doc_indent, arg_indent = INDENT * 2, INDENT * 3
     doc = _wrap(_doc_text(helper["summary"]).replace("`", "``"), doc_indent)
@@ -197,8 +203,27 @@ def _helper_method(helper: Dict[str, Any]) -> List[str]:
         optional_text = "" if param["required"] else "; optional"
         text = f"{snake_case(param['name'])}: {_doc_text(param['description'])}{what}{optional_text}."
         doc += _wrap(text, arg_indent, arg_indent + INDENT)
+    doc += _wrap(
+        "progress: called with (done, total) after each request, from any thread, never "
+        "two at once; an exception it raises stops the call and is raised; optional.",
+        arg_indent,
+        arg_indent + INDENT,
+    )
+    doc += _wrap(
+        "cancel: a :class:`~genesys_presence.Cancel`; once cancelled, the call raises "
+        ":class:`~genesys_presence.CancelledError` within one round trip; optional.",
+        arg_indent,
+        arg_indent + INDENT,
+    )
     doc += ["", f"{doc_indent}Returns:"]
     doc += _wrap(f"A list of ``{helper['response']}`` objects, as dicts.", arg_indent)
+    doc += ["", f"{doc_indent}Raises:"]
+    doc += _wrap(
+        "PresenceError: when some users are not read or not set: the first failure, "
+        "its ``failures`` naming each such user.",
+        arg_indent,
+        arg_indent + INDENT,
+    )
     doc += ["", f"{doc_indent}C function: ``{helper['function']}``.", f'{doc_indent}"""']
 
     # Sequences become lists, the JSON arrays the library reads.
@@ -209,7 +234,8 @@ def _helper_method(helper: Dict[str, Any]) -> List[str]:
     ]
     name = snake_case(helper["name"])
     returns = "List[Dict[str, Any]]"
-    return _signature(name, parameters, returns) + doc + _call_line(helper["function"], pairs, "_helper")
+    call = _call_line(helper["name"], pairs, "_helper", ["progress", "cancel"])
+    return _signature(name, parameters, returns) + doc + call
 
 
 def _arg_doc(param: Dict[str, Any], indent: str) -> List[str]:
@@ -239,7 +265,10 @@ limits (``..._all``) through ``PresenceClient._helper``.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+if TYPE_CHECKING:  # annotations only: _calls imports the library this module precedes
+    from ._calls import Cancel, Progress
 
 __all__ = [
     "CONFIG_KEYWORDS",

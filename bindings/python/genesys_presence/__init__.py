@@ -24,9 +24,11 @@ at the same time. The native library is loaded on first use: see
 ``GENESYS_PRESENCE_LIB`` in the README for where it is looked for.
 """
 
+from ._calls import Cancel
 from .client import PresenceClient, library_version, operations
 from .errors import (
     AuthError,
+    CancelledError,
     ClientClosedError,
     DecodeError,
     HttpError,
@@ -39,6 +41,8 @@ from ._ffi import LibraryNotFoundError
 
 __all__ = [
     "AuthError",
+    "Cancel",
+    "CancelledError",
     "ClientClosedError",
     "DecodeError",
     "HttpError",

@@ -44,6 +44,19 @@ class _GpClient(ctypes.Structure):
 ClientPointer = ctypes.POINTER(_GpClient)
 _StringOut = ctypes.POINTER(ctypes.c_void_p)
 
+#: ``gp_progress_fn``: ``void (*)(void *user_data, uint64_t done, uint64_t total)``.
+ProgressCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64)
+
+
+class CallOptions(ctypes.Structure):
+    """``gp_call_options``: a cancel and a progress callback, each optional."""
+
+    _fields_ = [
+        ("cancel", ctypes.c_void_p),
+        ("progress", ProgressCallback),
+        ("progress_user_data", ctypes.c_void_p),
+    ]
+
 
 def library_file_name() -> str:
     """The library's file name on this platform, as cargo names it."""
@@ -156,6 +169,20 @@ def _declare(lib: ctypes.CDLL) -> None:
         function.restype = status
     lib.gp_client_set_log_callback.argtypes = [ClientPointer, LogCallback, ctypes.c_void_p, _StringOut]
     lib.gp_client_set_log_callback.restype = status
+    lib.gp_cancel_new.argtypes = []
+    lib.gp_cancel_new.restype = ctypes.c_void_p
+    lib.gp_cancel_request.argtypes = [ctypes.c_void_p]
+    lib.gp_cancel_request.restype = None
+    lib.gp_cancel_free.argtypes = [ctypes.c_void_p]
+    lib.gp_cancel_free.restype = None
+    lib.gp_call_with.argtypes = [
+        ClientPointer,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.POINTER(CallOptions),
+        _StringOut,
+    ]
+    lib.gp_call_with.restype = status
     lib.gp_string_free.argtypes = [ctypes.c_void_p]
     lib.gp_string_free.restype = None
     # Static strings, never freed; c_void_p all the same, read with string_at.
@@ -258,13 +285,7 @@ def route_logs_to_python(client: Any) -> None:
     rustcall(lib().gp_client_set_log_callback, client, _log_forwarder(), None)
 
 
-def call_helper(client: Any, name: str, params_json: bytes) -> bytes:
-    """One of :data:`HELPER_FUNCTIONS`: the response JSON."""
-    text = rustcall(getattr(lib(), name), client, params_json)
-    return b"null" if text is None else text
-
-
-def call(client: Any, operation_id: bytes, params_json: bytes) -> bytes:
-    """``gp_call``: the response JSON (``null`` when there is no body)."""
-    text = rustcall(lib().gp_call, client, operation_id, params_json)
+def call_with(client: Any, name: bytes, params_json: bytes, options: Any) -> bytes:
+    """``gp_call_with``: an operation or a helper by name, with a cancel and progress."""
+    text = rustcall(lib().gp_call_with, client, name, params_json, ctypes.byref(options))
     return b"null" if text is None else text

@@ -13,7 +13,10 @@ limits (``..._all``) through ``PresenceClient._helper``.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+if TYPE_CHECKING:  # annotations only: _calls imports the library this module precedes
+    from ._calls import Cancel, Progress
 
 __all__ = [
     "CONFIG_KEYWORDS",
@@ -717,6 +720,8 @@ class PresenceOperations:
         *,
         source_id: Optional[str] = None,
         concurrency: Optional[int] = None,
+        progress: Optional[Progress] = None,
+        cancel: Optional[Cancel] = None,
     ) -> List[Dict[str, Any]]:
         """The presence of any number of users in one call: one
         ``getUsersPresencesPurecloudBulk`` (or ``getUsersPresenceBulk``) per 50 ids,
@@ -728,15 +733,27 @@ class PresenceOperations:
             id: the user ids, as many as needed.
             source_id: another source than PURECLOUD; optional.
             concurrency: requests in flight at once, 1 to 64 (default 8); optional.
+            progress: called with (done, total) after each request, from any thread,
+                never two at once; an exception it raises stops the call and is raised;
+                optional.
+            cancel: a :class:`~genesys_presence.Cancel`; once cancelled, the call raises
+                :class:`~genesys_presence.CancelledError` within one round trip;
+                optional.
 
         Returns:
             A list of ``UcUserPresence`` objects, as dicts.
 
+        Raises:
+            PresenceError: when some users are not read or not set: the first failure,
+                its ``failures`` naming each such user.
+
         C function: ``gp_get_users_presences_bulk_all``.
         """
         return self._helper(
-            "gp_get_users_presences_bulk_all",
+            "getUsersPresencesBulkAll",
             {"id": list(id), "sourceId": source_id, "concurrency": concurrency},
+            progress,
+            cancel,
         )
 
     def put_users_presences_bulk_all(
@@ -744,6 +761,8 @@ class PresenceOperations:
         body: Sequence[Mapping[str, Any]],
         *,
         concurrency: Optional[int] = None,
+        progress: Optional[Progress] = None,
+        cancel: Optional[Cancel] = None,
     ) -> List[Dict[str, Any]]:
         """Sets the presence of any number of users in one call: ``putUsersPresencesBulk``
         50 entries at a time, ``concurrency`` at once; the answers concatenated. Every
@@ -753,15 +772,27 @@ class PresenceOperations:
         Args:
             body: the changes, as many as needed (``MutableUserPresence`` dicts).
             concurrency: requests in flight at once, 1 to 64 (default 8); optional.
+            progress: called with (done, total) after each request, from any thread,
+                never two at once; an exception it raises stops the call and is raised;
+                optional.
+            cancel: a :class:`~genesys_presence.Cancel`; once cancelled, the call raises
+                :class:`~genesys_presence.CancelledError` within one round trip;
+                optional.
 
         Returns:
             A list of ``UserPresence`` objects, as dicts.
 
+        Raises:
+            PresenceError: when some users are not read or not set: the first failure,
+                its ``failures`` naming each such user.
+
         C function: ``gp_put_users_presences_bulk_all``.
         """
         return self._helper(
-            "gp_put_users_presences_bulk_all",
+            "putUsersPresencesBulkAll",
             {"body": list(body), "concurrency": concurrency},
+            progress,
+            cancel,
         )
 
     def get_presencedefinitions_all(
@@ -770,6 +801,8 @@ class PresenceOperations:
         page_size: Optional[int] = None,
         deleted: Optional[str] = None,
         locale_code: Optional[str] = None,
+        progress: Optional[Progress] = None,
+        cancel: Optional[Cancel] = None,
     ) -> List[Dict[str, Any]]:
         """Every organization presence definition: all pages of ``getPresencedefinitions``,
         whose parameters it takes but ``pageNumber``.
@@ -778,13 +811,25 @@ class PresenceOperations:
             page_size: entries per request (default 100); optional.
             deleted: `true`, `false` or `all`: which definitions, by deletion; optional.
             locale_code: the locale of the definitions' labels; optional.
+            progress: called with (done, total) after each request, from any thread,
+                never two at once; an exception it raises stops the call and is raised;
+                optional.
+            cancel: a :class:`~genesys_presence.Cancel`; once cancelled, the call raises
+                :class:`~genesys_presence.CancelledError` within one round trip;
+                optional.
 
         Returns:
             A list of ``OrganizationPresence`` objects, as dicts.
 
+        Raises:
+            PresenceError: when some users are not read or not set: the first failure,
+                its ``failures`` naming each such user.
+
         C function: ``gp_get_presencedefinitions_all``.
         """
         return self._helper(
-            "gp_get_presencedefinitions_all",
+            "getPresencedefinitionsAll",
             {"pageSize": page_size, "deleted": deleted, "localeCode": locale_code},
+            progress,
+            cancel,
         )

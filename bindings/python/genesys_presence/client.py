@@ -8,7 +8,8 @@ import warnings
 import weakref
 from typing import Any, Dict, List, Mapping, Optional, Union
 
-from . import _ffi
+from . import _calls, _ffi
+from ._calls import Cancel, Progress
 from ._operations import (
     CONFIG_KEYWORDS,
     DEPRECATED_OPERATIONS,
@@ -281,7 +282,7 @@ class PresenceClient(PresenceOperations):
             )
         operation = _encode_text(operation_id, "operation_id")
         params_json = _encode_params(params, f"{operation_id}: params")
-        return self._native(operation_id, _ffi.call, operation, params_json)
+        return self._native(operation_id, _calls.run, operation, params_json)
 
     def _native(self, what: str, function: Any, *args: Any) -> Any:
         """Runs ``function(handle, *args)`` with the handle held, and parses its JSON."""
@@ -299,8 +300,20 @@ class PresenceClient(PresenceOperations):
 
     # -- past the API's per-request limits: the generated ``..._all`` methods ----
 
-    def _helper(self, name: str, params: Dict[str, Any]) -> Any:
-        return self._native(name, _ffi.call_helper, name, _encode_params(params, f"{name}: params"))
+    def _helper(
+        self,
+        name: str,
+        params: Dict[str, Any],
+        progress: Optional[Progress] = None,
+        cancel: Optional[Cancel] = None,
+    ) -> Any:
+        """A helper past the API's limits, by its name (``getUsersPresencesBulkAll``)."""
+        if progress is not None and not callable(progress):
+            raise InvalidArgumentError(f"{name}: progress must be callable(done, total)")
+        if cancel is not None and not isinstance(cancel, Cancel):
+            raise InvalidArgumentError(f"{name}: cancel must be a genesys_presence.Cancel")
+        params_json = _encode_params(params, f"{name}: params")
+        return self._native(name, _calls.run, name.encode(), params_json, progress, cancel)
 
 
 def operations() -> List[Dict[str, Any]]:

@@ -7,7 +7,7 @@ Every failure of the library arrives as a status code and an error JSON object
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, List, Optional, Type
 
 
 class PresenceError(Exception):
@@ -15,7 +15,7 @@ class PresenceError(Exception):
 
     Attributes:
         kind: ``"invalid_argument"``, ``"http"``, ``"transport"``, ``"auth"``,
-            ``"decode"`` or ``"internal"``.
+            ``"decode"``, ``"internal"`` or ``"cancelled"``.
         message: what went wrong, for people.
         status: the HTTP status, when a response arrived.
         code: the API's error code (``ErrorBody.code``, e.g. ``"not.found"``).
@@ -23,6 +23,12 @@ class PresenceError(Exception):
             to Genesys support.
         retry_after_seconds: how long the server asked to wait before retrying.
         body: the error response's JSON body (an ``ErrorBody`` dict), when it was JSON.
+        failures: from the bulk helpers, when some users were not read or not set:
+            ``[{"userId": ..., "error": {...}}, ...]``, one per such user; else None.
+        presences: from ``get_users_presences_bulk_all`` with ``failures``: the
+            presences of the users that were read.
+        succeeded: from ``put_users_presences_bulk_all`` with ``failures``: the API's
+            answers for the users that were set.
     """
 
     kind: str = "unknown"
@@ -37,6 +43,9 @@ class PresenceError(Exception):
         correlation_id: Optional[str] = None,
         retry_after_seconds: Optional[int] = None,
         body: Any = None,
+        failures: Optional[List[Dict[str, Any]]] = None,
+        presences: Optional[List[Dict[str, Any]]] = None,
+        succeeded: Optional[List[Dict[str, Any]]] = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -47,6 +56,9 @@ class PresenceError(Exception):
         self.correlation_id = correlation_id
         self.retry_after_seconds = retry_after_seconds
         self.body = body
+        self.failures = failures
+        self.presences = presences
+        self.succeeded = succeeded
 
     def __str__(self) -> str:
         if self.correlation_id:
@@ -94,6 +106,14 @@ class InternalError(PresenceError):
     kind = "internal"
 
 
+class CancelledError(PresenceError):
+    """The call was cancelled (a :class:`~genesys_presence.Cancel`, or a progress
+    callback that raised); from a bulk helper, ``failures`` names the users not
+    read or not set and ``presences`` / ``succeeded`` carry the others."""
+
+    kind = "cancelled"
+
+
 # The C ABI's status codes (stable, only ever appended) and their exceptions.
 ERROR_CLASSES: Dict[int, Type[PresenceError]] = {
     1: InvalidArgumentError,
@@ -102,6 +122,7 @@ ERROR_CLASSES: Dict[int, Type[PresenceError]] = {
     4: AuthError,
     5: DecodeError,
     6: InternalError,
+    7: CancelledError,
 }
 
 
@@ -133,4 +154,7 @@ def error_from_native(status: int, error_json: Optional[bytes]) -> PresenceError
         correlation_id=fields.get("correlationId"),
         retry_after_seconds=fields.get("retryAfterSeconds"),
         body=fields.get("body"),
+        failures=fields.get("failures"),
+        presences=fields.get("presences"),
+        succeeded=fields.get("succeeded"),
     )
