@@ -30,7 +30,7 @@ namespace Genesys.Presence
     /// back as <see cref="IntPtr"/>, read with <see cref="Utf8.Read"/> and then freed with
     /// <see cref="gp_string_free"/> in a <c>finally</c>.
     /// </remarks>
-    internal static partial class NativeMethods
+    internal static class NativeMethods
     {
         /// <summary>
         /// Resolved as <c>libgenesys_presence.so</c> / <c>.dylib</c> / <c>genesys_presence.dll</c>
@@ -52,8 +52,35 @@ namespace Genesys.Presence
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern int gp_call(ClientHandle client, byte[] operationId, byte[] paramsJson, out IntPtr json);
 
-        // The helpers' imports (gp_get_users_presences_bulk_all, ...) are generated, in
-        // PresenceClient.Operations.cs.
+        // The helpers (gp_get_users_presences_bulk_all, ...) are called by name through
+        // gp_call_with, with a cancel and a progress callback.
+
+        internal const int GP_ERROR_CANCELLED = 7;
+
+        /// <summary><c>gp_progress_fn</c>: called after each request, never two at once.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void ProgressCallback(IntPtr userData, ulong done, ulong total);
+
+        /// <summary><c>gp_call_options</c>.</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct CallOptions
+        {
+            internal IntPtr Cancel;
+            internal IntPtr Progress;
+            internal IntPtr ProgressUserData;
+        }
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern IntPtr gp_cancel_new();
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void gp_cancel_request(IntPtr cancel);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void gp_cancel_free(IntPtr cancel);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_call_with(ClientHandle client, byte[] name, byte[] paramsJson, ref CallOptions options, out IntPtr json);
 
         /// <summary><c>gp_log_callback</c>: <c>message</c> is valid only during the call.</summary>
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]

@@ -1,22 +1,98 @@
 using System;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace Genesys.Presence
 {
+    /// <summary>How far a bulk call got: users (or pages) done, of the total.</summary>
+    public struct BulkProgress
+    {
+        /// <summary>Creates a report.</summary>
+        public BulkProgress(long done, long total)
+        {
+            Done = done;
+            Total = total;
+        }
+
+        /// <summary>Users (pages for <c>GetPresencedefinitionsAll</c>) done so far.</summary>
+        public long Done { get; }
+
+        /// <summary>The total the call works through.</summary>
+        public long Total { get; }
+    }
+
     public sealed partial class PresenceClient
     {
         // The helper methods (GetUsersPresencesBulkAll, ...) are generated from the
         // library's helper table, in PresenceClient.Operations.cs; this is their plumbing.
 
-        /// <summary>A native helper taking a params JSON object, like <c>gp_call</c> without the operation.</summary>
-        private delegate int HelperFunction(ClientHandle client, byte[] paramsJson, out IntPtr json);
-
-        private string InvokeHelper(HelperFunction function, string paramsJson)
+        /// <summary>
+        /// Runs a helper by name through <c>gp_call_with</c>, with a native cancel request that
+        /// <paramref name="cancellationToken"/> triggers and a progress callback that reports to
+        /// <paramref name="progress"/>. A cancelled call throws <see cref="OperationCanceledException"/>
+        /// whose inner <see cref="PresenceException"/> names the users not read or not set; an
+        /// exception thrown by <paramref name="progress"/> stops the call and is rethrown.
+        /// </summary>
+        private string InvokeHelper(string helper, string paramsJson, IProgress<BulkProgress> progress, CancellationToken cancellationToken)
         {
             ThrowIfDisposed();
+            cancellationToken.ThrowIfCancellationRequested();
+            byte[] name = Utf8.ToNative(helper, nameof(helper));
             byte[] parameters = Utf8.ToNative(paramsJson, nameof(paramsJson));
-            IntPtr output;
-            int status = function(_handle, parameters, out output);
-            return TakeOutput(status, output);
+            IntPtr cancel = NativeMethods.gp_cancel_new();
+            Exception thrown = null;
+            NativeMethods.ProgressCallback callback = null;
+            try
+            {
+                var options = new NativeMethods.CallOptions { Cancel = cancel };
+                if (progress != null)
+                {
+                    callback = (userData, done, total) =>
+                    {
+                        if (thrown != null)
+                        {
+                            return;
+                        }
+                        try
+                        {
+                            progress.Report(new BulkProgress((long)done, (long)total));
+                        }
+                        catch (Exception error)
+                        {
+                            // Never across the native frames: stop the call, rethrow after it.
+                            thrown = error;
+                            NativeMethods.gp_cancel_request(cancel);
+                        }
+                    };
+                    options.Progress = Marshal.GetFunctionPointerForDelegate(callback);
+                }
+                int status;
+                IntPtr output;
+                using (cancellationToken.Register(() => NativeMethods.gp_cancel_request(cancel)))
+                {
+                    status = NativeMethods.gp_call_with(_handle, name, parameters, ref options, out output);
+                }
+                GC.KeepAlive(callback);
+                if (thrown != null)
+                {
+                    NativeMethods.gp_string_free(output);
+                    ExceptionDispatchInfo.Capture(thrown).Throw();
+                }
+                try
+                {
+                    return TakeOutput(status, output);
+                }
+                catch (PresenceException error) when (error.Kind == PresenceErrorKind.Cancelled)
+                {
+                    throw new OperationCanceledException(error.Message, error, cancellationToken);
+                }
+            }
+            finally
+            {
+                // The registration is disposed: nothing requests this cancel any more.
+                NativeMethods.gp_cancel_free(cancel);
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 
 using System;
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace Genesys.Presence
 {
@@ -510,33 +510,39 @@ namespace Genesys.Presence
         /// <param name="id">the user ids, as many as needed (required).</param>
         /// <param name="sourceId">another source than PURECLOUD (optional; null leaves it out).</param>
         /// <param name="concurrency">requests in flight at once, 1 to 64 (default 8) (optional; null leaves it out).</param>
+        /// <param name="progress">Told after each request how far the call got (optional).</param>
+        /// <param name="cancellationToken">Stops the call within one round trip (optional).</param>
         /// <returns>One JSON array of <c>UcUserPresence</c> objects, as JSON text.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="id"/> is null.</exception>
-        /// <exception cref="PresenceException">The first request that failed, its message saying which.</exception>
+        /// <exception cref="PresenceException">The first request that failed, its message saying which; <see cref="PresenceException.Failures"/> names every user not read or not set.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled; its inner <see cref="PresenceException"/> says which users were done.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetUsersPresencesBulkAll(IEnumerable<string> id, string sourceId = null, int? concurrency = null)
+        public string GetUsersPresencesBulkAll(IEnumerable<string> id, string sourceId = null, int? concurrency = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             var p = new ParamsWriter("gp_get_users_presences_bulk_all");
             p.Required("id", id);
             p.Optional("sourceId", sourceId);
             p.Optional("concurrency", concurrency);
-            return InvokeHelper(NativeMethods.gp_get_users_presences_bulk_all, p.ToString());
+            return InvokeHelper("getUsersPresencesBulkAll", p.ToString(), progress, cancellationToken);
         }
 
         /// <summary>Sets the presence of any number of users in one call: <c>putUsersPresencesBulk</c> 50 entries at a time, <c>concurrency</c> at once; the answers concatenated. Every request is tried; when some users are not set, the error names each one (<c>failures</c>) and carries the answers for the others (<c>succeeded</c>).</summary>
         /// <remarks><para>C function <c>gp_put_users_presences_bulk_all</c>.</para></remarks>
         /// <param name="body">the changes, as many as needed: a JSON array of <c>MutableUserPresence</c> objects (required).</param>
         /// <param name="concurrency">requests in flight at once, 1 to 64 (default 8) (optional; null leaves it out).</param>
+        /// <param name="progress">Told after each request how far the call got (optional).</param>
+        /// <param name="cancellationToken">Stops the call within one round trip (optional).</param>
         /// <returns>One JSON array of <c>UserPresence</c> objects, as JSON text.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
-        /// <exception cref="PresenceException">The first request that failed, its message saying which.</exception>
+        /// <exception cref="PresenceException">The first request that failed, its message saying which; <see cref="PresenceException.Failures"/> names every user not read or not set.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled; its inner <see cref="PresenceException"/> says which users were done.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PutUsersPresencesBulkAll(string body, int? concurrency = null)
+        public string PutUsersPresencesBulkAll(string body, int? concurrency = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             var p = new ParamsWriter("gp_put_users_presences_bulk_all");
             p.Body(body);
             p.Optional("concurrency", concurrency);
-            return InvokeHelper(NativeMethods.gp_put_users_presences_bulk_all, p.ToString());
+            return InvokeHelper("putUsersPresencesBulkAll", p.ToString(), progress, cancellationToken);
         }
 
         /// <summary>Every organization presence definition: all pages of <c>getPresencedefinitions</c>, whose parameters it takes but <c>pageNumber</c>.</summary>
@@ -544,28 +550,19 @@ namespace Genesys.Presence
         /// <param name="pageSize">entries per request (default 100) (optional; null leaves it out).</param>
         /// <param name="deleted">&lt;c&gt;true&lt;/c&gt;, &lt;c&gt;false&lt;/c&gt; or &lt;c&gt;all&lt;/c&gt;: which definitions, by deletion (optional; null leaves it out).</param>
         /// <param name="localeCode">the locale of the definitions' labels (optional; null leaves it out).</param>
+        /// <param name="progress">Told after each request how far the call got (optional).</param>
+        /// <param name="cancellationToken">Stops the call within one round trip (optional).</param>
         /// <returns>One JSON array of <c>OrganizationPresence</c> objects, as JSON text.</returns>
-        /// <exception cref="PresenceException">The first request that failed, its message saying which.</exception>
+        /// <exception cref="PresenceException">The first request that failed, its message saying which; <see cref="PresenceException.Failures"/> names every user not read or not set.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled; its inner <see cref="PresenceException"/> says which users were done.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetPresencedefinitionsAll(int? pageSize = null, string deleted = null, string localeCode = null)
+        public string GetPresencedefinitionsAll(int? pageSize = null, string deleted = null, string localeCode = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             var p = new ParamsWriter("gp_get_presencedefinitions_all");
             p.Optional("pageSize", pageSize);
             p.Optional("deleted", deleted);
             p.Optional("localeCode", localeCode);
-            return InvokeHelper(NativeMethods.gp_get_presencedefinitions_all, p.ToString());
+            return InvokeHelper("getPresencedefinitionsAll", p.ToString(), progress, cancellationToken);
         }
-    }
-
-    internal static partial class NativeMethods
-    {
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int gp_get_users_presences_bulk_all(ClientHandle client, byte[] paramsJson, out IntPtr json);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int gp_put_users_presences_bulk_all(ClientHandle client, byte[] paramsJson, out IntPtr json);
-
-        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        internal static extern int gp_get_presencedefinitions_all(ClientHandle client, byte[] paramsJson, out IntPtr json);
     }
 }

@@ -28,6 +28,10 @@ namespace Genesys.Presence
 
         /// <summary>A bug in the native library, such as a caught panic.</summary>
         Internal = 6,
+
+        /// <summary>The call was cancelled (a bulk helper's <c>CancellationToken</c>); the
+        /// wrapper throws <see cref="OperationCanceledException"/> with this as its inner exception.</summary>
+        Cancelled = 7,
     }
 
     /// <summary>A call, or creating a client, failed. Built from the library's error JSON.</summary>
@@ -41,7 +45,10 @@ namespace Genesys.Presence
             string code = null,
             string correlationId = null,
             long? retryAfterSeconds = null,
-            string body = null)
+            string body = null,
+            string failures = null,
+            string presences = null,
+            string succeeded = null)
             : base(message)
         {
             Kind = kind;
@@ -50,6 +57,9 @@ namespace Genesys.Presence
             CorrelationId = correlationId;
             RetryAfterSeconds = retryAfterSeconds;
             Body = body;
+            Failures = failures;
+            Presences = presences;
+            Succeeded = succeeded;
         }
 
         /// <summary>What went wrong, coarsely.</summary>
@@ -69,6 +79,18 @@ namespace Genesys.Presence
 
         /// <summary>The error response's body (usually an <c>ErrorBody</c>) as raw JSON text, when it was JSON; else null.</summary>
         public string Body { get; }
+
+        /// <summary>From a bulk helper when some users were not read or not set: a JSON array
+        /// <c>[{"userId", "error"}, ...]</c>, one per such user; else null.</summary>
+        public string Failures { get; }
+
+        /// <summary>From <c>GetUsersPresencesBulkAll</c> with <see cref="Failures"/>: the presences
+        /// of the users that were read, as a JSON array; else null.</summary>
+        public string Presences { get; }
+
+        /// <summary>From <c>PutUsersPresencesBulkAll</c> with <see cref="Failures"/>: the API's
+        /// answers for the users that were set, as a JSON array; else null.</summary>
+        public string Succeeded { get; }
 
         /// <summary>
         /// The exception for a failed native call: <paramref name="status"/> is the returned
@@ -93,7 +115,10 @@ namespace Genesys.Presence
                 StringMember(members, "code"),
                 StringMember(members, "correlationId"),
                 IntegerMember(members, "retryAfterSeconds"),
-                RawMember(members, "body"));
+                RawMember(members, "body"),
+                RawMember(members, "failures"),
+                RawMember(members, "presences"),
+                RawMember(members, "succeeded"));
         }
 
         private static string RawMember(Dictionary<string, string> members, string name)
