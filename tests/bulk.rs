@@ -37,14 +37,7 @@ fn user_ids(count: usize) -> Vec<String> {
 #[test]
 fn writes_and_reads_past_fifty_users_keep_their_order() {
     let (sandbox, client) = sandbox_client(|_| {});
-    let definitions = client.ok("getPresenceDefinitions", &json!({}));
-    let meal = definitions["entities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|definition| definition["systemPresence"] == "Meal")
-        .unwrap()["id"]
-        .clone();
+    let meal = client.definition_id("Meal");
     let ids = user_ids(230);
     let entries: Vec<Value> = ids
         .iter()
@@ -271,14 +264,7 @@ fn a_write_with_bad_ids_and_a_failing_chunk_sets_everyone_else_and_names_each_fa
     ids[420] = "broken".to_owned();
     fail_users(&sandbox, &["bad-1", "bad-2", "bad-3"], 400);
     fail_users(&sandbox, &["broken"], 500);
-    let definitions = client.ok("getPresenceDefinitions", &json!({}));
-    let busy = definitions["entities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|definition| definition["systemPresence"] == "Busy")
-        .unwrap()["id"]
-        .clone();
+    let busy = client.definition_id("Busy");
     let entries: Vec<Value> = ids
         .iter()
         .map(|id| json!({"id": id, "presenceDefinition": {"id": busy}, "message": "shift start"}))

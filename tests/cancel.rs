@@ -206,14 +206,7 @@ fn watcher_for_one() -> Box<Watcher> {
 fn a_cancelled_write_says_which_users_were_set_and_the_sandbox_agrees() {
     let sandbox = sandbox_with(|options| options.latency_ms = 20);
     let client = FfiClient::new(&json!({"basePath": sandbox.url(), "accessToken": TOKEN}));
-    let definitions = client.ok("getPresenceDefinitions", &json!({}));
-    let busy = definitions["entities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|definition| definition["systemPresence"] == "Busy")
-        .unwrap()["id"]
-        .clone();
+    let busy = client.definition_id("Busy");
     let ids = user_ids(2_000);
     let entries: Vec<Value> = ids
         .iter()

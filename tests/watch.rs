@@ -170,6 +170,18 @@ fn close_from_another_thread_wakes_a_blocked_next() {
     );
 }
 
+/// A sandbox that also takes the bearer token `t`, and a client using it.
+fn with_static_token() -> (Sandbox, Arc<Client>) {
+    let sandbox = Sandbox::start(SandboxOptions {
+        static_token: Some("t".to_owned()),
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let config = json!({"basePath": sandbox.url(), "accessToken": "t"});
+    let client = Arc::new(Client::from_json(&config.to_string()).unwrap());
+    (sandbox, client)
+}
+
 /// `GET path` on the sandbox with the bearer token `t`: the JSON body.
 fn api_get(sandbox: &Sandbox, path: &str) -> Value {
     let mut answer = ureq::get(format!("{}{path}", sandbox.url()))
@@ -181,15 +193,7 @@ fn api_get(sandbox: &Sandbox, path: &str) -> Value {
 
 #[test]
 fn dropping_a_watch_closes_its_sockets_and_deletes_its_subscriptions() {
-    let sandbox = Sandbox::start(SandboxOptions {
-        static_token: Some("t".to_owned()),
-        ..SandboxOptions::default()
-    })
-    .unwrap();
-    let client = Arc::new(
-        Client::from_json(&json!({"basePath": sandbox.url(), "accessToken": "t"}).to_string())
-            .unwrap(),
-    );
+    let (sandbox, client) = with_static_token();
     let watch = Watch::start(Arc::clone(&client), WatchOptions::new(users(5))).unwrap();
     assert_eq!(stats(&sandbox)["websockets"], 1);
     let channels = api_get(&sandbox, "/api/v2/notifications/channels");
@@ -331,6 +335,18 @@ fn bad_input_is_an_invalid_argument_and_opens_nothing() {
     assert_eq!(stats["requests"], 0, "nothing was sent: {stats}");
 }
 
+/// `gp_watch_new` of user `a` against `server`, checked to fail with an HTTP
+/// error of `status` and `code`.
+fn refused_with(server: &mockito::ServerGuard, status: u16, code: Option<&str>) {
+    let client = FfiClient::new(&json!({"basePath": server.url(), "accessToken": "t"}));
+    let (got, error) = watch_new(&client, Some(r#"{"userIds": ["a"]}"#));
+    assert_eq!(got, GP_ERROR_HTTP, "{error}");
+    assert_eq!(
+        (&error["status"], &error["code"]),
+        (&json!(status), &json!(code))
+    );
+}
+
 #[test]
 fn a_channel_the_service_refuses_is_the_error_with_its_status() {
     let mut server = mockito::Server::new();
@@ -340,13 +356,7 @@ fn a_channel_the_service_refuses_is_the_error_with_its_status() {
         .with_header("content-type", "application/json")
         .with_body(r#"{"message": "missing permission", "code": "missing.any.permissions", "status": 403}"#)
         .create();
-    let client = FfiClient::new(&json!({"basePath": server.url(), "accessToken": "t"}));
-    let (status, error) = watch_new(&client, Some(r#"{"userIds": ["a"]}"#));
-    assert_eq!(status, GP_ERROR_HTTP);
-    assert_eq!(
-        (&error["status"], &error["code"]),
-        (&json!(403), &json!("missing.any.permissions"))
-    );
+    refused_with(&server, 403, Some("missing.any.permissions"));
     refused.assert();
 }
 
@@ -539,76 +549,112 @@ fn quick_watch(sandbox: &Sandbox) -> (Arc<Client>, Watch) {
     (client, watch)
 }
 
-#[test]
-fn a_change_made_while_the_socket_was_stalled_is_reported_once_after_the_reconnect() {
+/// A quick watch on a fresh sandbox; then `trouble` (a sandbox control) and, at
+/// once, a change of `user`'s presence to Busy with `message`. Checks that the
+/// next `period` brings exactly one reconnect, for `reason`, and the change
+/// exactly once; answers the rest for more checks.
+struct Outage {
+    sandbox: Sandbox,
+    client: Arc<Client>,
+    watch: Watch,
+    events: Vec<WatchEvent>,
+    busy: String,
+}
+
+fn outage(trouble: &str, user: &str, message: &str, reason: ReconnectReason) -> Outage {
     let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
     let (client, watch) = quick_watch(&sandbox);
     let busy = definition(&client, "Busy");
-    control(&sandbox, "stall");
-    set_presence(&client, "watched-2", &busy, "while stalled");
+    control(&sandbox, trouble);
+    set_presence(&client, user, &busy, message);
     let events = events_within(&watch, Duration::from_secs(3));
-    assert_eq!(
-        reconnects(&events),
-        [ReconnectReason::HeartbeatTimeout],
-        "{events:?}"
+    assert_eq!(reconnects(&events), [reason], "{events:?}");
+    let changes = changes_of(&events, user);
+    assert_eq!(changes.len(), 1, "exactly once: {events:?}");
+    assert_eq!(changes[0].0, message);
+    Outage {
+        sandbox,
+        client,
+        watch,
+        events,
+        busy,
+    }
+}
+
+impl Outage {
+    /// A change made now is heard live, on the socket the watch moved to.
+    fn assert_live(&self, user: &str) {
+        set_presence(&self.client, user, &self.busy, "live");
+        assert_eq!(
+            changes_of(&events_within(&self.watch, Duration::from_secs(1)), user),
+            [("live".to_owned(), Origin::Notification)]
+        );
+    }
+}
+
+#[test]
+fn a_change_made_while_the_socket_was_stalled_is_reported_once_after_the_reconnect() {
+    let outage = outage(
+        "stall",
+        "watched-2",
+        "while stalled",
+        ReconnectReason::HeartbeatTimeout,
     );
+    // The stalled socket never carried it: the read after the reconnect did.
     assert_eq!(
-        changes_of(&events, "watched-2"),
-        [("while stalled".to_owned(), Origin::Reconcile)],
-        "{events:?}"
+        changes_of(&outage.events, "watched-2"),
+        [("while stalled".to_owned(), Origin::Reconcile)]
     );
-    assert_eq!(events.len(), 2, "nothing else: {events:?}");
-    // Live again on the reconnected socket.
-    set_presence(&client, "watched-2", &busy, "after");
-    assert_eq!(
-        changes_of(&events_within(&watch, Duration::from_secs(1)), "watched-2"),
-        [("after".to_owned(), Origin::Notification)]
-    );
+    assert_eq!(outage.events.len(), 2, "nothing else: {:?}", outage.events);
+    outage.assert_live("watched-2");
 }
 
 #[test]
 fn a_dropped_socket_is_reconnected_and_a_change_around_the_drop_is_reported_once() {
-    let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
-    let (client, watch) = quick_watch(&sandbox);
-    let away = definition(&client, "Away");
-    control(&sandbox, "drop");
-    set_presence(&client, "watched-0", &away, "around the drop");
-    let events = events_within(&watch, Duration::from_secs(2));
-    assert_eq!(
-        reconnects(&events),
-        [ReconnectReason::ConnectionLost],
-        "{events:?}"
+    let outage = outage(
+        "drop",
+        "watched-0",
+        "around the drop",
+        ReconnectReason::ConnectionLost,
     );
-    let changes = changes_of(&events, "watched-0");
-    assert_eq!(changes.len(), 1, "exactly once: {events:?}");
-    assert_eq!(changes[0].0, "around the drop");
-    assert_eq!(stats(&sandbox)["websockets"], 1);
+    assert_eq!(stats(&outage.sandbox)["websockets"], 1);
+    outage.assert_live("watched-0");
 }
 
 #[test]
 fn socket_closing_moves_the_watch_to_a_new_channel() {
-    let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
-    let (client, watch) = quick_watch(&sandbox);
-    let away = definition(&client, "Away");
-    control(&sandbox, "socket-closing");
-    set_presence(&client, "watched-1", &away, "during the move");
-    let events = events_within(&watch, Duration::from_secs(3));
-    assert_eq!(
-        reconnects(&events),
-        [ReconnectReason::SocketClosing],
-        "{events:?}"
+    let outage = outage(
+        "socket-closing",
+        "watched-1",
+        "during the move",
+        ReconnectReason::SocketClosing,
     );
+    assert_eq!(stats(&outage.sandbox)["channels"], 2, "a new channel");
+    outage.assert_live("watched-1");
+}
+
+/// A watch on `sandbox` reconnects by itself for `reason` within `within`, then
+/// hears a change live on its new socket; how long the reconnect took.
+fn reconnects_by_itself_and_hears_live(
+    sandbox: &Sandbox,
+    reason: ReconnectReason,
+    within: Duration,
+) -> Duration {
+    let (client, watch) = quick_watch(sandbox);
+    let started = Instant::now();
+    let event = watch.next(within).unwrap();
+    let took = started.elapsed();
+    assert_eq!(event, Some(WatchEvent::Reconnected { reason }));
+    // Past the reconcile read that follows the reconnect: live on the new socket.
+    events_within(&watch, Duration::from_millis(300));
+    let busy = definition(&client, "Busy");
+    set_presence(&client, "watched-0", &busy, "live again");
+    let events = events_within(&watch, Duration::from_secs(1));
     assert_eq!(
-        changes_of(&events, "watched-1").len(),
-        1,
-        "exactly once: {events:?}"
+        changes_of(&events, "watched-0"),
+        [("live again".to_owned(), Origin::Notification)]
     );
-    assert_eq!(stats(&sandbox)["channels"], 2, "a new channel");
-    set_presence(&client, "watched-1", &away, "on the new channel");
-    assert_eq!(
-        changes_of(&events_within(&watch, Duration::from_secs(1)), "watched-1"),
-        [("on the new channel".to_owned(), Origin::Notification)]
-    );
+    took
 }
 
 #[test]
@@ -618,28 +664,15 @@ fn a_channel_is_replaced_before_it_expires() {
         ..SandboxOptions::default()
     })
     .unwrap();
-    let (client, watch) = quick_watch(&sandbox);
-    let started = Instant::now();
-    let event = watch.next(Duration::from_secs(6)).unwrap();
-    assert_eq!(
-        event,
-        Some(WatchEvent::Reconnected {
-            reason: ReconnectReason::ChannelExpired
-        })
+    let took = reconnects_by_itself_and_hears_live(
+        &sandbox,
+        ReconnectReason::ChannelExpired,
+        Duration::from_secs(6),
     );
-    let took = started.elapsed();
+    // At half the channel's 4 s life.
     assert!(
         took >= Duration::from_millis(1500) && took < Duration::from_secs(3),
         "{took:?}"
-    );
-    let busy = definition(&client, "Busy");
-    // Past the reconcile read that follows the reconnect: live on the new socket.
-    events_within(&watch, Duration::from_millis(300));
-    set_presence(&client, "watched-0", &busy, "on the next channel");
-    let events = events_within(&watch, Duration::from_secs(1));
-    assert_eq!(
-        changes_of(&events, "watched-0"),
-        [("on the next channel".to_owned(), Origin::Notification)]
     );
 }
 
@@ -650,35 +683,16 @@ fn a_renewed_token_moves_the_watch_to_a_new_channel() {
         ..SandboxOptions::default()
     })
     .unwrap();
-    let (client, watch) = quick_watch(&sandbox);
-    let event = watch.next(Duration::from_secs(6)).unwrap();
-    assert_eq!(
-        event,
-        Some(WatchEvent::Reconnected {
-            reason: ReconnectReason::TokenRenewed
-        })
-    );
-    let busy = definition(&client, "Busy");
-    events_within(&watch, Duration::from_millis(300));
-    set_presence(&client, "watched-0", &busy, "with the new token");
-    let events = events_within(&watch, Duration::from_secs(1));
-    assert_eq!(
-        changes_of(&events, "watched-0"),
-        [("with the new token".to_owned(), Origin::Notification)]
+    reconnects_by_itself_and_hears_live(
+        &sandbox,
+        ReconnectReason::TokenRenewed,
+        Duration::from_secs(6),
     );
 }
 
 #[test]
 fn revoked_credentials_end_the_watch_with_one_error() {
-    let sandbox = Sandbox::start(SandboxOptions {
-        static_token: Some("t".to_owned()),
-        ..SandboxOptions::default()
-    })
-    .unwrap();
-    let client = Arc::new(
-        Client::from_json(&json!({"basePath": sandbox.url(), "accessToken": "t"}).to_string())
-            .unwrap(),
-    );
+    let (_sandbox, client) = with_static_token();
     let mut options = WatchOptions::new(users(1));
     options.heartbeat_timeout = Duration::from_millis(600);
     let watch = Watch::start(Arc::clone(&client), options).unwrap();
@@ -815,13 +829,7 @@ fn a_subscription_the_service_refuses_is_the_error_and_the_channel_is_cleaned_up
         .mock("DELETE", "/api/v2/notifications/channels/c9/subscriptions")
         .with_status(204)
         .create();
-    let client = FfiClient::new(&json!({"basePath": server.url(), "accessToken": "t"}));
-    let (status, error) = watch_new(&client, Some(r#"{"userIds": ["a"]}"#));
-    assert_eq!(status, GP_ERROR_HTTP);
-    assert_eq!(
-        (&error["status"], &error["code"]),
-        (&json!(400), &json!("bad.request"))
-    );
+    refused_with(&server, 400, Some("bad.request"));
     created.assert();
     refused.assert();
     cleaned.assert();
@@ -837,8 +845,6 @@ fn a_429_on_the_channel_is_retried_after_retry_after() {
         .with_body(r#"{"message": "slow down", "status": 429}"#)
         .expect(4)
         .create();
-    let client = FfiClient::new(&json!({"basePath": server.url(), "accessToken": "t"}));
-    let (status, error) = watch_new(&client, Some(r#"{"userIds": ["a"]}"#));
-    assert_eq!((status, &error["status"]), (GP_ERROR_HTTP, &json!(429)));
+    refused_with(&server, 429, None);
     limited.assert(); // the first try and the three retries of the default config
 }

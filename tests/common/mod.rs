@@ -68,6 +68,18 @@ impl FfiClient {
     }
 
     /// `gp_call` that must succeed; the parsed response.
+    /// The id of the organization's presence definition for `system_presence`.
+    pub fn definition_id(&self, system_presence: &str) -> Value {
+        let definitions = self.ok("getPresenceDefinitions", &json!({}));
+        definitions["entities"]
+            .as_array()
+            .expect("a listing")
+            .iter()
+            .find(|definition| definition["systemPresence"] == system_presence)
+            .unwrap_or_else(|| panic!("no {system_presence} definition"))["id"]
+            .clone()
+    }
+
     pub fn ok(&self, operation_id: &str, params: &Value) -> Value {
         let (status, json) = self.call(Some(operation_id), Some(&params.to_string()));
         assert_eq!(status, 0, "{operation_id} failed: {json}");

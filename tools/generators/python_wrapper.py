@@ -203,18 +203,9 @@ def _helper_method(helper: Dict[str, Any]) -> List[str]:
         optional_text = "" if param["required"] else "; optional"
         text = f"{snake_case(param['name'])}: {_doc_text(param['description'])}{what}{optional_text}."
         doc += _wrap(text, arg_indent, arg_indent + INDENT)
-    doc += _wrap(
-        "progress: called with (done, total) after each request, from any thread, never "
-        "two at once; an exception it raises stops the call and is raised; optional.",
-        arg_indent,
-        arg_indent + INDENT,
-    )
-    doc += _wrap(
-        "cancel: a :class:`~genesys_presence.Cancel`; once cancelled, the call raises "
-        ":class:`~genesys_presence.CancelledError` within one round trip; optional.",
-        arg_indent,
-        arg_indent + INDENT,
-    )
+    # Short: every helper repeats them (README, "Cancelling a call", says more).
+    doc.append(f"{arg_indent}progress: callable(done, total) after each request; optional.")
+    doc.append(f"{arg_indent}cancel: a :class:`~genesys_presence.Cancel` to stop the call; optional.")
     doc += ["", f"{doc_indent}Returns:"]
     doc += _wrap(f"A list of ``{helper['response']}`` objects, as dicts.", arg_indent)
     doc += ["", f"{doc_indent}Raises:"]

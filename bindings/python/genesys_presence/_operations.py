@@ -733,12 +733,8 @@ class PresenceOperations:
             id: the user ids, as many as needed.
             source_id: another source than PURECLOUD; optional.
             concurrency: requests in flight at once, 1 to 64 (default 8); optional.
-            progress: called with (done, total) after each request, from any thread,
-                never two at once; an exception it raises stops the call and is raised;
-                optional.
-            cancel: a :class:`~genesys_presence.Cancel`; once cancelled, the call raises
-                :class:`~genesys_presence.CancelledError` within one round trip;
-                optional.
+            progress: callable(done, total) after each request; optional.
+            cancel: a :class:`~genesys_presence.Cancel` to stop the call; optional.
 
         Returns:
             A list of ``UcUserPresence`` objects, as dicts.
@@ -772,12 +768,8 @@ class PresenceOperations:
         Args:
             body: the changes, as many as needed (``MutableUserPresence`` dicts).
             concurrency: requests in flight at once, 1 to 64 (default 8); optional.
-            progress: called with (done, total) after each request, from any thread,
-                never two at once; an exception it raises stops the call and is raised;
-                optional.
-            cancel: a :class:`~genesys_presence.Cancel`; once cancelled, the call raises
-                :class:`~genesys_presence.CancelledError` within one round trip;
-                optional.
+            progress: callable(done, total) after each request; optional.
+            cancel: a :class:`~genesys_presence.Cancel` to stop the call; optional.
 
         Returns:
             A list of ``UserPresence`` objects, as dicts.
@@ -811,12 +803,8 @@ class PresenceOperations:
             page_size: entries per request (default 100); optional.
             deleted: `true`, `false` or `all`: which definitions, by deletion; optional.
             locale_code: the locale of the definitions' labels; optional.
-            progress: called with (done, total) after each request, from any thread,
-                never two at once; an exception it raises stops the call and is raised;
-                optional.
-            cancel: a :class:`~genesys_presence.Cancel`; once cancelled, the call raises
-                :class:`~genesys_presence.CancelledError` within one round trip;
-                optional.
+            progress: callable(done, total) after each request; optional.
+            cancel: a :class:`~genesys_presence.Cancel` to stop the call; optional.
 
         Returns:
             A list of ``OrganizationPresence`` objects, as dicts.
