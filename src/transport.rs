@@ -9,6 +9,7 @@ use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::{Agent, Proxy};
 
+use crate::bulk::MAX_CONCURRENCY;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operations::Method;
@@ -65,6 +66,10 @@ impl Transport {
             // with the token to another host.
             .max_redirects(0)
             .max_redirects_will_error(false)
+            // As many idle connections as a bulk call may use at once (ureq keeps 3):
+            // a bulk call right after another opens none.
+            .max_idle_connections_per_host(MAX_CONCURRENCY)
+            .max_idle_connections(2 * MAX_CONCURRENCY)
             .build();
         let agent = Agent::new_with_config(agent_config);
         Ok(Transport {

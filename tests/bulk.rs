@@ -2,6 +2,11 @@
 
 mod common;
 
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+
 use common::scripted::{Reply, ScriptedServer};
 use common::{sandbox_with, FfiClient, TOKEN};
 use genesys_presence::ffi::bulk::{
@@ -350,4 +355,55 @@ fn a_read_names_the_users_it_could_not_read_and_returns_the_others() {
         .filter(|id| *id != "bad-read")
         .collect();
     assert_eq!(read, others, "everyone else, in order");
+}
+
+/// A plain TCP forwarder to `target` that counts the connections it accepts.
+fn counting_forwarder(target: std::net::SocketAddr) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let upstream = TcpStream::connect(target).unwrap();
+            let (mut up_read, mut up_write) = (upstream.try_clone().unwrap(), upstream);
+            let (mut down_read, mut down_write) = (client.try_clone().unwrap(), client);
+            thread::spawn(move || std::io::copy(&mut up_read, &mut down_write));
+            thread::spawn(move || std::io::copy(&mut down_read, &mut up_write));
+        }
+    });
+    (url, accepted)
+}
+
+#[test]
+fn a_bulk_call_right_after_another_opens_no_new_connection() {
+    let sandbox = sandbox_with(|_| {});
+    let (url, accepted) = counting_forwarder(sandbox.address());
+    let client = FfiClient::new(&json!({"basePath": url, "accessToken": TOKEN}));
+    let ids = user_ids(2_000);
+    for concurrency in [8, 16] {
+        let (status, _) = call(
+            &client,
+            gp_get_users_presences_bulk_all,
+            &json!({"id": ids, "concurrency": concurrency}),
+        );
+        assert_eq!(status, 0);
+        let opened = accepted.load(Ordering::SeqCst);
+        assert!(
+            opened <= concurrency,
+            "{opened} connections for {concurrency} at once"
+        );
+        let (status, _) = call(
+            &client,
+            gp_get_users_presences_bulk_all,
+            &json!({"id": ids, "concurrency": concurrency}),
+        );
+        assert_eq!(status, 0);
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            opened,
+            "the second call at concurrency {concurrency} reused the pool"
+        );
+    }
 }
