@@ -151,3 +151,8 @@ say "presence-sandbox on $SANDBOX_URL"
     --server "presence-sandbox=$SANDBOX_URL" --server "nginx $NGINX_VERSION=$BASE" \
     --results "$BENCHES/results.md" --client-cpu 0 \
     --rounds "${BENCH_SERVER_ROUNDS:-3}" --seconds "${BENCH_SERVER_SECONDS:-3}"
+
+say "over TLS with a round trip: the library and the official SDK through a delaying proxy"
+PYTHONPATH="$REPO/bindings/python" GENESYS_PRESENCE_LIB="$REPO/target/release/libgenesys_presence.so" \
+    "$VENV/bin/python" "$BENCHES/wan.py" --sandbox "$SANDBOX_URL" --token bench-token \
+    --results "$BENCHES/results.md" --rtt-ms "${BENCH_RTT_MS:-20}" >/dev/null
