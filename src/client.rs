@@ -14,6 +14,7 @@ use crate::config::{checked_header_value, Config};
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::{client_log, LogSink, Logger};
 use crate::operations::{self, Operation, Params, Payload, Request, OPERATIONS};
+use crate::pacing::Pacer;
 use crate::retry::{parse_retry_after, Attempts};
 use crate::transport::{RawResponse, Transport};
 
@@ -25,6 +26,8 @@ pub struct Client {
     transport: Transport,
     auth: Auth,
     logger: Logger,
+    /// Keeps the client's requests inside the API's rate limit (`rateLimit`).
+    pacer: Pacer,
     /// Notification channels the client's watches hold (at most
     /// [`crate::watch::MAX_CHANNELS`]).
     watch_channels: AtomicUsize,
@@ -41,11 +44,13 @@ impl Client {
         let transport = Transport::new(&config)?;
         let auth = Auth::new(&config);
         let logger = Logger::new(config.log_level);
+        let pacer = Pacer::new(config.rate_limit);
         Ok(Client {
             config,
             transport,
             auth,
             logger,
+            pacer,
             watch_channels: AtomicUsize::new(0),
         })
     }
@@ -174,6 +179,7 @@ impl Client {
         loop {
             control.check()?;
             let token = self.auth.token(&self.transport, &self.logger)?;
+            let permit = self.pacer.admit(control)?;
             let started = Instant::now();
             let timeout = attempts.attempt_timeout(self.config.timeout);
             let outcome = self.transport.send(
@@ -183,6 +189,16 @@ impl Client {
                 request.body.as_deref(),
                 timeout,
             );
+            let (announced, refused_for) = match &outcome {
+                Ok(response) => (
+                    response.rate_limit,
+                    (response.status == 429)
+                        .then(|| response.retry_after.as_deref().and_then(parse_retry_after))
+                        .flatten(),
+                ),
+                Err(_) => (None, None),
+            };
+            self.pacer.answered(permit, announced, refused_for);
             self.log_attempt(request, &outcome, started.elapsed(), attempts.retries());
             if matches!(&outcome, Ok(response) if response.status == 401)
                 && !renewed
@@ -320,6 +336,7 @@ fn http_error(response: RawResponse) -> Error {
         body,
         correlation_id,
         retry_after,
+        ..
     } = response;
     let json: Option<Value> = serde_json::from_slice(&body).ok();
     let field = |name: &str| {

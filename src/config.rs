@@ -49,12 +49,62 @@ struct ConfigJson {
     timeout_ms: Option<u64>,
     connect_timeout_ms: Option<u64>,
     retry: Option<RetryJson>,
+    rate_limit: Option<RateLimitJson>,
     proxy: Option<String>,
     ca_cert_path: Option<String>,
     user_agent: Option<String>,
     allow_insecure_http: Option<bool>,
     log_level: Option<LogLevel>,
     max_response_bytes: Option<u64>,
+}
+
+/// `rateLimit`: `"auto"`, `"off"`, or requests per minute (a number, or its text).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RateLimitJson {
+    PerMinute(u64),
+    Text(String),
+}
+
+/// How a client paces its requests (`rateLimit`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RateLimit {
+    /// Inside the budget the API announces in its `inin-ratelimit-*` headers.
+    #[default]
+    Auto,
+    Off,
+    /// At most this many requests in any 60 seconds.
+    PerMinute(u32),
+}
+
+/// The most requests per minute `rateLimit` takes.
+const MAX_REQUESTS_PER_MINUTE: u64 = 1_000_000;
+
+impl RateLimitJson {
+    fn parse(self) -> Result<RateLimit> {
+        let per_minute = |n: u64| {
+            if (1..=MAX_REQUESTS_PER_MINUTE).contains(&n) {
+                Ok(RateLimit::PerMinute(n as u32))
+            } else {
+                Err(Error::invalid_argument(format!(
+                    "config: rateLimit: {n} requests per minute is not from 1 to {MAX_REQUESTS_PER_MINUTE}"
+                )))
+            }
+        };
+        match self {
+            RateLimitJson::PerMinute(n) => per_minute(n),
+            RateLimitJson::Text(text) => match text.as_str() {
+                "auto" => Ok(RateLimit::Auto),
+                "off" => Ok(RateLimit::Off),
+                number => match number.parse::<u64>() {
+                    Ok(n) => per_minute(n),
+                    Err(_) => Err(Error::invalid_argument(format!(
+                        "config: rateLimit: {text:?} is not \"auto\", \"off\" or a number of requests per minute"
+                    ))),
+                },
+            },
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -139,6 +189,7 @@ pub struct Config {
     pub timeout: Duration,
     pub connect_timeout: Duration,
     pub retry: RetryPolicy,
+    pub rate_limit: RateLimit,
     pub proxy: Option<String>,
     pub ca_cert_path: Option<String>,
     pub user_agent: String,
@@ -161,6 +212,7 @@ impl std::fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .field("proxy", &self.proxy.as_deref().map(redacted_userinfo))
             .field("ca_cert_path", &self.ca_cert_path)
             .field("user_agent", &self.user_agent)
@@ -266,6 +318,9 @@ impl Config {
                     .max_retry_after_sec
                     .map_or(default_retry.max_retry_after, Duration::from_secs),
             },
+            rate_limit: raw
+                .rate_limit
+                .map_or(Ok(RateLimit::Auto), RateLimitJson::parse)?,
             proxy: raw.proxy,
             ca_cert_path: raw.ca_cert_path,
             user_agent,

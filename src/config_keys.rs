@@ -125,6 +125,14 @@ pub static CONFIG_KEYS: &[ConfigKey] = &[
          subset; `maxRetries: 0` turns retrying off",
     ),
     key(
+        "rateLimit",
+        KeyType::Choice(&["auto", "off"]),
+        Some("`auto`"),
+        "pacing, shared by every thread and bulk worker of the client: `auto` stays \
+         inside the budget the API announces (`inin-ratelimit-*` headers), `off` does not \
+         pace, or a number (JSON or text): at most that many requests in any minute",
+    ),
+    key(
         "proxy",
         KeyType::String,
         None,

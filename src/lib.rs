@@ -16,6 +16,7 @@ pub mod ffi;
 pub mod log;
 pub mod models;
 pub mod operations;
+mod pacing;
 mod retry;
 mod transport;
 pub mod watch;

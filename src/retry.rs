@@ -115,6 +115,7 @@ mod tests {
             body: Vec::new(),
             correlation_id: None,
             retry_after: retry_after.map(str::to_owned),
+            rate_limit: None,
         })
     }
 

@@ -25,6 +25,19 @@ pub struct RawResponse {
     pub correlation_id: Option<String>,
     /// The `Retry-After` header, unparsed.
     pub retry_after: Option<String>,
+    /// The `inin-ratelimit-*` headers, when all three came and parse.
+    pub rate_limit: Option<Announced>,
+}
+
+/// Where a client stands in the API's rate limit, as a response announced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Announced {
+    /// `inin-ratelimit-allowed`: requests in a window.
+    pub allowed: u64,
+    /// `inin-ratelimit-count`: requests counted in this window so far.
+    pub count: u64,
+    /// `inin-ratelimit-reset`: whole seconds until the window resets.
+    pub reset_secs: u64,
 }
 
 /// Sends requests over a keep-alive connection pool shared by all threads.
@@ -210,6 +223,19 @@ fn read_response(
     };
     let correlation_id = header("inin-correlation-id");
     let retry_after = header("retry-after");
+    let number = |name: &str| header(name).and_then(|text| text.trim().parse::<u64>().ok());
+    let rate_limit = match (
+        number("inin-ratelimit-allowed"),
+        number("inin-ratelimit-count"),
+        number("inin-ratelimit-reset"),
+    ) {
+        (Some(allowed), Some(count), Some(reset_secs)) => Some(Announced {
+            allowed,
+            count,
+            reset_secs,
+        }),
+        _ => None,
+    };
     let status = response.status().as_u16();
     // Sized from Content-Length, plus the byte for the NUL that turns it into
     // a C string: no regrowing (a copy each time) while reading.
@@ -235,6 +261,7 @@ fn read_response(
         body,
         correlation_id,
         retry_after,
+        rate_limit,
     })
 }
 

@@ -33,6 +33,9 @@ namespace Genesys.Presence
         /// <summary><c>retry</c>: <c>{"maxRetries": 3, "maxRetryTimeMs": 60000, "maxRetryAfterSec": 180}</c>, any subset; <c>maxRetries: 0</c> turns retrying off. Default: as shown.</summary>
         public RetryOptions Retry { get; set; }
 
+        /// <summary><c>rateLimit</c>: pacing, shared by every thread and bulk worker of the client: <c>auto</c> stays inside the budget the API announces (<c>inin-ratelimit-*</c> headers), <c>off</c> does not pace, or a number (JSON or text): at most that many requests in any minute; one of <c>auto</c>, <c>off</c>. Default: <c>auto</c>.</summary>
+        public string RateLimit { get; set; }
+
         /// <summary><c>proxy</c>: <c>http://[user:pass@]host:port</c>; never taken from the environment.</summary>
         public string Proxy { get; set; }
 
@@ -69,6 +72,7 @@ namespace Genesys.Presence
             json.Optional("timeoutMs", TimeoutMs);
             json.Optional("connectTimeoutMs", ConnectTimeoutMs);
             json.Optional("retry", Retry == null ? null : Retry.Writer());
+            json.Optional("rateLimit", RateLimit);
             json.Optional("proxy", Proxy);
             json.Optional("caCertPath", CaCertPath);
             json.Optional("userAgent", UserAgent);

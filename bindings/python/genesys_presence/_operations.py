@@ -39,6 +39,7 @@ CONFIG_KEYWORDS: Dict[str, str] = {
     "timeout_ms": "timeoutMs",
     "connect_timeout_ms": "connectTimeoutMs",
     "retry": "retry",
+    "rate_limit": "rateLimit",
     "proxy": "proxy",
     "ca_cert_path": "caCertPath",
     "user_agent": "userAgent",

@@ -165,6 +165,7 @@ class PresenceClient(PresenceOperations):
         timeout_ms: Optional[int] = None,
         connect_timeout_ms: Optional[int] = None,
         retry: Optional[Mapping[str, Optional[int]]] = None,
+        rate_limit: Union[str, int, None] = None,
         proxy: Optional[str] = None,
         ca_cert_path: Union[str, "os.PathLike[str]", None] = None,
         user_agent: Optional[str] = None,
