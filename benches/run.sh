@@ -155,4 +155,4 @@ say "presence-sandbox on $SANDBOX_URL"
 say "over TLS with a round trip: the library and the official SDK through a delaying proxy"
 PYTHONPATH="$REPO/bindings/python" GENESYS_PRESENCE_LIB="$REPO/target/release/libgenesys_presence.so" \
     "$VENV/bin/python" "$BENCHES/wan.py" --sandbox "$SANDBOX_URL" --token bench-token \
-    --results "$BENCHES/results.md" --rtt-ms "${BENCH_RTT_MS:-20}" >/dev/null
+    --sandbox-binary "$SANDBOX" --results "$BENCHES/results.md" --rtt-ms "${BENCH_RTT_MS:-20}" >/dev/null
