@@ -90,6 +90,17 @@ typedef void (*gp_log_callback)(void *user_data,
                                 const char *message);
 
 /*
+ Receives each token the refresh-token grant brings: `token_json` is
+ `{"refreshToken": "...", "accessToken": "...", "expiresIn": 86399}`, a
+ NUL-terminated string borrowed for the call (copy what you keep). Called on
+ the thread that renewed the token, never two at once for one client; it must
+ not unwind (throw, longjmp) into the library. The refresh token it names is
+ the one to persist: the one before it is spent.
+ */
+typedef void (*gp_token_fn)(void *user_data,
+                            const char *token_json);
+
+/*
  Success: the output holds the result.
  */
 #define GP_OK 0
@@ -336,6 +347,19 @@ const char *gp_config_keys_json(void);
  answers). A static string, never freed. Thread-safe.
  */
 const char *gp_helpers_json(void);
+
+/*
+ With `refreshToken` in the config, tells `callback` (with `user_data`) of every
+ token a renewal brings, the rotated refresh token among them, so that the
+ application can persist it. A NULL `callback` removes it. `user_data` is passed
+ back untouched and must stay valid, and usable from any thread, until the
+ callback is replaced or the client freed. Returns `GP_OK`, or
+ `GP_ERROR_INVALID_ARGUMENT` for a NULL client. Safe while other threads make
+ calls.
+ */
+gp_status gp_client_set_token_callback(const gp_client *client,
+                                       gp_token_fn callback,
+                                       void *user_data);
 
 /*
  Starts watching the presence of a set of users.

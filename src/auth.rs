@@ -1,8 +1,11 @@
-//! Bearer tokens: a static one given by the caller, or the client-credentials
-//! grant, fetched once for all threads and renewed before it expires.
+//! Bearer tokens: a static one given by the caller, or the client-credentials or
+//! refresh-token grant, fetched once for all threads and renewed before it
+//! expires. The login service rotates refresh tokens: each new one is kept for
+//! the next renewal and handed to the token callback, for the app to persist.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -26,6 +29,12 @@ struct Token {
     renew_at: Option<Instant>,
 }
 
+/// What a token response brought beside the access token.
+struct Granted {
+    refresh_token: Option<Zeroizing<String>>,
+    expires_in: Option<u64>,
+}
+
 /// Hands out bearer tokens to concurrent calls.
 pub struct Auth {
     credentials: Credentials,
@@ -36,7 +45,24 @@ pub struct Auth {
     /// How many times the token was replaced (fetched or set): watches reconnect
     /// when it moves.
     generation: AtomicU64,
+    /// The refresh token the next renewal uses (the refresh-token grant only).
+    refresh_token: Mutex<Option<Zeroizing<String>>>,
+    /// Told of every token the refresh-token grant brings.
+    on_token: RwLock<Option<TokenCallback>>,
 }
+
+/// What the refresh-token grant brought: the refresh token to keep (rotated by
+/// the login service), and the access token with its lifetime.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenGrant<'a> {
+    pub refresh_token: &'a str,
+    pub access_token: &'a str,
+    pub expires_in: Option<u64>,
+}
+
+/// Called with each [`TokenGrant`], on the thread that renewed the token.
+pub type TokenCallback = Arc<dyn Fn(&TokenGrant) + Send + Sync>;
 
 impl std::fmt::Debug for Auth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -51,6 +77,8 @@ impl std::fmt::Debug for Auth {
 struct TokenResponse {
     access_token: String,
     expires_in: Option<u64>,
+    #[serde(default)]
+    refresh_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +103,11 @@ impl Auth {
             current: RwLock::new(current),
             fetching: Mutex::new(()),
             generation: AtomicU64::new(0),
+            refresh_token: Mutex::new(match &config.credentials {
+                Credentials::RefreshToken { refresh_token, .. } => Some(refresh_token.clone()),
+                _ => None,
+            }),
+            on_token: RwLock::new(None),
         }
     }
 
@@ -83,15 +116,22 @@ impl Auth {
         if let Some(token) = self.usable() {
             return Ok(token);
         }
-        let Credentials::ClientCredentials {
-            client_id,
-            client_secret,
-        } = &self.credentials
-        else {
-            return Err(Error::auth(
-                "no access token: configure accessToken or clientId/clientSecret, \
-                 or set one with gp_client_set_access_token",
-            ));
+        let (client_id, client_secret) = match &self.credentials {
+            Credentials::ClientCredentials {
+                client_id,
+                client_secret,
+            }
+            | Credentials::RefreshToken {
+                client_id,
+                client_secret,
+                ..
+            } => (client_id, client_secret),
+            _ => {
+                return Err(Error::auth(
+                    "no access token: configure accessToken or clientId/clientSecret, \
+                     or set one with gp_client_set_access_token",
+                ))
+            }
         };
         let _single_flight = self
             .fetching
@@ -101,9 +141,24 @@ impl Auth {
         if let Some(token) = self.usable() {
             return Ok(token);
         }
-        let token = self
-            .fetch(transport, client_id, client_secret)
+        let refresh_token = self
+            .refresh_token
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .clone();
+        let form = Zeroizing::new(match &refresh_token {
+            None => "grant_type=client_credentials".to_owned(),
+            Some(token) => format!(
+                "grant_type=refresh_token&refresh_token={}",
+                percent_encoding::utf8_percent_encode(token, crate::operations::ENCODE_SET)
+            ),
+        });
+        let (token, granted) = self
+            .fetch(transport, client_id, client_secret, &form)
             .inspect_err(|error| client_log!(logger, error, "{}", error.message))?;
+        if refresh_token.is_some() {
+            self.rotated(&token, granted, logger);
+        }
         client_log!(
             logger,
             debug,
@@ -119,10 +174,56 @@ impl Auth {
         Ok(value)
     }
 
+    /// Keeps the refresh token a renewal brought (the old one is spent) and tells
+    /// the token callback. A callback that panics is logged; the token stands.
+    fn rotated(&self, token: &Token, granted: Granted, logger: &Logger) {
+        let mut kept = self
+            .refresh_token
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if let Some(rotated) = granted.refresh_token {
+            *kept = Some(rotated);
+        }
+        let Some(refresh_token) = kept.clone() else {
+            return;
+        };
+        drop(kept);
+        let callback = self
+            .on_token
+            .read()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .clone();
+        let Some(callback) = callback else { return };
+        let grant = TokenGrant {
+            refresh_token: &refresh_token,
+            access_token: &token.value,
+            expires_in: granted.expires_in,
+        };
+        if catch_unwind(AssertUnwindSafe(|| callback(&grant))).is_err() {
+            client_log!(
+                logger,
+                error,
+                "the token callback panicked; the new refresh token was not handed over"
+            );
+        }
+    }
+
+    /// Sets (or, with `None`, removes) the callback told of each token the
+    /// refresh-token grant brings.
+    pub fn set_token_callback(&self, callback: Option<TokenCallback>) {
+        *self
+            .on_token
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner()) = callback;
+    }
+
     /// Forgets `rejected` after the API answered 401 with it, so the next
     /// `token()` fetches a new one. Returns whether a new one can be fetched.
     pub fn invalidate(&self, rejected: &str) -> bool {
-        if !matches!(self.credentials, Credentials::ClientCredentials { .. }) {
+        if !matches!(
+            self.credentials,
+            Credentials::ClientCredentials { .. } | Credentials::RefreshToken { .. }
+        ) {
             return false;
         }
         let mut current = self
@@ -166,7 +267,13 @@ impl Auth {
             .map(|token| token.value.clone())
     }
 
-    fn fetch(&self, transport: &Transport, client_id: &str, client_secret: &str) -> Result<Token> {
+    fn fetch(
+        &self,
+        transport: &Transport,
+        client_id: &str,
+        client_secret: &str,
+        form: &str,
+    ) -> Result<(Token, Granted)> {
         let credentials = Zeroizing::new(format!("{client_id}:{client_secret}"));
         let basic = Zeroizing::new(
             base64::engine::general_purpose::STANDARD.encode(credentials.as_bytes()),
@@ -179,7 +286,7 @@ impl Auth {
                     .post(&self.token_url)
                     .header(AUTHORIZATION, authorization.as_str())
                     .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .send("grant_type=client_credentials")
+                    .send(form)
             })
             .map_err(|error| {
                 Error::auth(format!(
@@ -229,9 +336,16 @@ impl Auth {
             let lifetime = Duration::from_secs(seconds);
             requested.checked_add(lifetime - RENEWAL_MARGIN.min(lifetime / 10))
         });
-        Ok(Token {
-            value: Zeroizing::new(granted.access_token),
-            renew_at,
-        })
+        let extras = Granted {
+            refresh_token: granted.refresh_token.map(Zeroizing::new),
+            expires_in: granted.expires_in,
+        };
+        Ok((
+            Token {
+                value: Zeroizing::new(granted.access_token),
+                renew_at,
+            },
+            extras,
+        ))
     }
 }

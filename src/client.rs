@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use crate::auth::Auth;
+use crate::auth::{Auth, TokenCallback};
 use crate::cancel::Control;
 use crate::config::{checked_header_value, Config};
 use crate::error::{Error, ErrorKind, Result};
@@ -111,6 +111,14 @@ impl Client {
     /// Which lines is set by the config's `logLevel`.
     pub fn set_log_sink(&self, sink: Option<LogSink>) {
         self.logger.set_sink(sink);
+    }
+
+    /// With the refresh-token grant (`refreshToken`), `callback` is told of every
+    /// token a renewal brings, the rotated refresh token among them, on the thread
+    /// that renewed; persist the refresh token there, as the old one is spent.
+    /// `None` removes it. A callback that panics is caught and logged.
+    pub fn set_token_callback(&self, callback: Option<TokenCallback>) {
+        self.auth.set_token_callback(callback);
     }
 
     /// Calls an operation by `operationId` with its parameters as a JSON object

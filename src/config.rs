@@ -46,6 +46,7 @@ struct ConfigJson {
     access_token: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
+    refresh_token: Option<String>,
     timeout_ms: Option<u64>,
     connect_timeout_ms: Option<u64>,
     retry: Option<RetryJson>,
@@ -161,6 +162,13 @@ pub enum Credentials {
         client_id: String,
         client_secret: Zeroizing<String>,
     },
+    /// The refresh-token grant (an app acting for a user), renewed by the library;
+    /// the login service rotates the refresh token, so this is only the first one.
+    RefreshToken {
+        client_id: String,
+        client_secret: Zeroizing<String>,
+        refresh_token: Zeroizing<String>,
+    },
 }
 
 // Hand-written so that no secret ever reaches a log or a panic message.
@@ -169,6 +177,10 @@ impl std::fmt::Debug for Credentials {
         match self {
             Credentials::None => f.write_str("None"),
             Credentials::AccessToken(_) => f.write_str("AccessToken(<redacted>)"),
+            Credentials::RefreshToken { client_id, .. } => f
+                .debug_struct("RefreshToken")
+                .field("client_id", client_id)
+                .finish_non_exhaustive(),
             Credentials::ClientCredentials { client_id, .. } => f
                 .debug_struct("ClientCredentials")
                 .field("client_id", client_id)
@@ -261,6 +273,11 @@ impl Config {
             Some(url) => checked_base_url("authBasePath", &url, allow_insecure_http)?,
             None => format!("https://login.{environment}"),
         };
+        if raw.refresh_token.is_some() && (raw.client_id.is_none() || raw.client_secret.is_none()) {
+            return Err(Error::invalid_argument(
+                "config: refreshToken needs clientId and clientSecret (the OAuth client it was issued to)",
+            ));
+        }
         let credentials = match (raw.access_token, raw.client_id, raw.client_secret) {
             (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
                 return Err(Error::invalid_argument(
@@ -276,9 +293,16 @@ impl Config {
                         "config: clientId and clientSecret must not be empty",
                     ));
                 }
-                Credentials::ClientCredentials {
-                    client_id,
-                    client_secret: Zeroizing::new(client_secret),
+                match raw.refresh_token {
+                    None => Credentials::ClientCredentials {
+                        client_id,
+                        client_secret: Zeroizing::new(client_secret),
+                    },
+                    Some(refresh_token) => Credentials::RefreshToken {
+                        client_id,
+                        client_secret: Zeroizing::new(client_secret),
+                        refresh_token: Zeroizing::new(checked_refresh_token(refresh_token)?),
+                    },
                 }
             }
             (None, Some(_), None) => {
@@ -427,6 +451,16 @@ fn positive_millis(key: &str, value: Option<u64>, default: u64) -> Result<Durati
         ))),
         millis => Ok(Duration::from_millis(millis)),
     }
+}
+
+/// A refresh token as the config gives it: not empty, and sendable in a form body.
+fn checked_refresh_token(token: String) -> Result<String> {
+    if token.is_empty() || token.chars().any(char::is_control) {
+        return Err(Error::invalid_argument(
+            "config: refreshToken must be a non-empty token without control characters",
+        ));
+    }
+    Ok(token)
 }
 
 #[cfg(test)]

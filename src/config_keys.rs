@@ -106,6 +106,14 @@ pub static CONFIG_KEYS: &[ConfigKey] = &[
         "the secret of `clientId`",
     ),
     key(
+        "refreshToken",
+        KeyType::String,
+        None,
+        "with `clientId`/`clientSecret`: the refresh-token grant (an app acting for a \
+         user), renewed by the library; each rotated refresh token goes to the token \
+         callback (`gp_client_set_token_callback`)",
+    ),
+    key(
         "timeoutMs",
         KeyType::Integer,
         Some("30000"),

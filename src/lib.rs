@@ -6,6 +6,7 @@
 //! operation; everything else derives from it.
 
 mod auth;
+pub use auth::{TokenCallback, TokenGrant};
 pub mod bulk;
 pub mod cancel;
 pub mod client;

@@ -26,14 +26,14 @@ pub type gp_log_callback =
     Option<unsafe extern "C" fn(user_data: *mut c_void, level: i32, message: *const c_char)>;
 
 /// The caller's `user_data`, which it promises may be used from any thread.
-struct UserData(*mut c_void);
+pub(crate) struct UserData(pub(crate) *mut c_void);
 // SAFETY: gp_client_set_log_callback's contract makes this the caller's promise.
 unsafe impl Send for UserData {}
 unsafe impl Sync for UserData {}
 
 impl UserData {
     // A method, so closures capture the whole (Send + Sync) wrapper.
-    fn get(&self) -> *mut c_void {
+    pub(crate) fn get(&self) -> *mut c_void {
         self.0
     }
 }

@@ -19,6 +19,7 @@ pub mod log;
 pub mod operations;
 mod pointers;
 pub mod strings;
+pub mod token;
 pub mod watch;
 
 use crate::error::ErrorKind;

@@ -70,6 +70,13 @@ namespace Genesys.Presence
             internal IntPtr ProgressUserData;
         }
 
+        /// <summary><c>gp_token_fn</c>: <c>tokenJson</c> is valid only during the call.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void TokenCallback(IntPtr userData, IntPtr tokenJson);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_client_set_token_callback(ClientHandle client, TokenCallback callback, IntPtr userData);
+
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern IntPtr gp_cancel_new();
 

@@ -198,6 +198,72 @@ namespace Genesys.Presence
         }
 
         /// <summary>
+        /// With <c>RefreshToken</c> in the options: raised after every renewal, on the thread
+        /// that renewed, with the token the login service issued and the rotated refresh
+        /// token, which the application should persist (the one before it is spent). An
+        /// exception a handler throws is dropped: it cannot travel through the native library.
+        /// </summary>
+        public event EventHandler<TokenRefreshedEventArgs> TokenRefreshed
+        {
+            add
+            {
+                ThrowIfDisposed();
+                lock (_tokenLock)
+                {
+                    _tokenRefreshed += value;
+                    if (_tokenCallback == null)
+                    {
+                        _tokenCallback = OnTokenRefreshed;
+                        int status = NativeMethods.gp_client_set_token_callback(_handle, _tokenCallback, IntPtr.Zero);
+                        if (status != NativeMethods.GP_OK)
+                        {
+                            throw PresenceException.FromNative(status, null);
+                        }
+                    }
+                }
+            }
+            remove
+            {
+                lock (_tokenLock)
+                {
+                    _tokenRefreshed -= value;
+                }
+            }
+        }
+
+        private readonly object _tokenLock = new object();
+        private EventHandler<TokenRefreshedEventArgs> _tokenRefreshed;
+        // Referenced for the client's lifetime: the library may call it until it is freed.
+        private NativeMethods.TokenCallback _tokenCallback;
+
+        private void OnTokenRefreshed(IntPtr userData, IntPtr tokenJson)
+        {
+            try
+            {
+                EventHandler<TokenRefreshedEventArgs> handlers;
+                lock (_tokenLock)
+                {
+                    handlers = _tokenRefreshed;
+                }
+                if (handlers == null)
+                {
+                    return;
+                }
+                var members = Json.ReadObjectMembers(Utf8.Read(tokenJson));
+                string expires;
+                long expiresIn;
+                handlers(this, new TokenRefreshedEventArgs(
+                    Json.ParseString(members["refreshToken"]),
+                    Json.ParseString(members["accessToken"]),
+                    members.TryGetValue("expiresIn", out expires) && long.TryParse(expires, out expiresIn) ? expiresIn : (long?)null));
+            }
+            catch (Exception)
+            {
+                // Unwinding into the library is undefined behaviour: drop it.
+            }
+        }
+
+        /// <summary>
         /// Releases the native client once every call in progress has returned. Further calls
         /// throw <see cref="ObjectDisposedException"/>; disposing twice is harmless.
         /// </summary>
@@ -244,5 +310,26 @@ namespace Genesys.Presence
                 throw new ObjectDisposedException(nameof(PresenceClient));
             }
         }
+    }
+
+    /// <summary>What a renewal with the refresh-token grant brought.</summary>
+    public sealed class TokenRefreshedEventArgs : EventArgs
+    {
+        /// <summary>Creates the arguments; the client raises the event with them.</summary>
+        public TokenRefreshedEventArgs(string refreshToken, string accessToken, long? expiresIn)
+        {
+            RefreshToken = refreshToken;
+            AccessToken = accessToken;
+            ExpiresIn = expiresIn;
+        }
+
+        /// <summary>The refresh token to persist: the next renewal uses it, the one before is spent.</summary>
+        public string RefreshToken { get; }
+
+        /// <summary>The access token issued.</summary>
+        public string AccessToken { get; }
+
+        /// <summary>Its lifetime in seconds, when the login service said.</summary>
+        public long? ExpiresIn { get; }
     }
 }

@@ -24,6 +24,9 @@ namespace Genesys.Presence
         /// <summary><c>clientSecret</c>: the secret of <c>clientId</c>.</summary>
         public string ClientSecret { get; set; }
 
+        /// <summary><c>refreshToken</c>: with <c>clientId</c>/<c>clientSecret</c>: the refresh-token grant (an app acting for a user), renewed by the library; each rotated refresh token goes to the token callback (<c>gp_client_set_token_callback</c>).</summary>
+        public string RefreshToken { get; set; }
+
         /// <summary><c>timeoutMs</c>: the whole-request time limit. Default: 30000.</summary>
         public long? TimeoutMs { get; set; }
 
@@ -69,6 +72,7 @@ namespace Genesys.Presence
             json.Optional("accessToken", AccessToken);
             json.Optional("clientId", ClientId);
             json.Optional("clientSecret", ClientSecret);
+            json.Optional("refreshToken", RefreshToken);
             json.Optional("timeoutMs", TimeoutMs);
             json.Optional("connectTimeoutMs", ConnectTimeoutMs);
             json.Optional("retry", Retry == null ? null : Retry.Writer());

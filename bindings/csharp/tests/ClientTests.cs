@@ -263,5 +263,28 @@ namespace Genesys.Presence.Tests
             _client.Dispose();
             Assert.Throws<ObjectDisposedException>(() => _client.SetLogHandler((level, line) => { }));
         }
+
+        [Test]
+        public void RenewalsWithARefreshTokenRaiseTokenRefreshed()
+        {
+            _server.Handler = request => request.Path == "/oauth/token"
+                ? Reply.Json(200, "{\"access_token\": \"a1\", \"expires_in\": 3600, \"refresh_token\": \"r2\"}")
+                : Reply.Json(200, "{}");
+            string config = "{\"basePath\": \"" + _server.BaseUrl + "\", \"authBasePath\": \"" + _server.BaseUrl
+                + "\", \"clientId\": \"c\", \"clientSecret\": \"s\", \"refreshToken\": \"r1\"}";
+            using (var client = new PresenceClient(config))
+            {
+                var seen = new List<TokenRefreshedEventArgs>();
+                client.TokenRefreshed += (sender, args) => seen.Add(args);
+                client.TokenRefreshed += (sender, args) => { throw new InvalidOperationException("dropped"); };
+                client.GetPresenceSettings();
+                Assert.That(seen, Has.Count.EqualTo(1));
+                Assert.That(seen[0].RefreshToken, Is.EqualTo("r2"));
+                Assert.That(seen[0].AccessToken, Is.EqualTo("a1"));
+                Assert.That(seen[0].ExpiresIn, Is.EqualTo(3600));
+                var grant = _server.Taken().First(r => r.Path == "/oauth/token");
+                Assert.That(grant.BodyText, Is.EqualTo("grant_type=refresh_token&refresh_token=r1"));
+            }
+        }
     }
 }

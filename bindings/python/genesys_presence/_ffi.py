@@ -44,6 +44,9 @@ class _GpClient(ctypes.Structure):
 ClientPointer = ctypes.POINTER(_GpClient)
 _StringOut = ctypes.POINTER(ctypes.c_void_p)
 
+#: ``gp_token_fn``: ``void (*)(void *user_data, const char *token_json)``.
+TokenCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p)
+
 #: ``gp_progress_fn``: ``void (*)(void *user_data, uint64_t done, uint64_t total)``.
 ProgressCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64)
 
@@ -169,6 +172,8 @@ def _declare(lib: ctypes.CDLL) -> None:
         function.restype = status
     lib.gp_client_set_log_callback.argtypes = [ClientPointer, LogCallback, ctypes.c_void_p, _StringOut]
     lib.gp_client_set_log_callback.restype = status
+    lib.gp_client_set_token_callback.argtypes = [ClientPointer, TokenCallback, ctypes.c_void_p]
+    lib.gp_client_set_token_callback.restype = status
     lib.gp_cancel_new.argtypes = []
     lib.gp_cancel_new.restype = ctypes.c_void_p
     lib.gp_cancel_request.argtypes = [ctypes.c_void_p]
@@ -289,3 +294,27 @@ def call_with(client: Any, name: bytes, params_json: bytes, options: Any) -> byt
     """``gp_call_with``: an operation or a helper by name, with a cancel and progress."""
     text = rustcall(lib().gp_call_with, client, name, params_json, ctypes.byref(options))
     return b"null" if text is None else text
+
+
+def set_token_callback(client: Any, callback: Any) -> Any:
+    """Routes the client's token grants to ``callback(dict)``; returns the ctypes
+    callback, which the client must keep alive (None removes it)."""
+    if callback is None:
+        native = TokenCallback()
+    else:
+        import logging
+
+        import orjson
+
+        def forward(_user_data: Any, token_json: bytes) -> None:
+            # Runs on the renewing thread, with the GIL; it must not raise.
+            try:
+                callback(orjson.loads(token_json))
+            except Exception:  # noqa: BLE001 - logged, never into the library
+                logging.getLogger("genesys_presence").exception("the token callback raised")
+
+        native = TokenCallback(forward)
+    status = lib().gp_client_set_token_callback(client, native, None)
+    if status != GP_OK:
+        raise error_from_native(status, None)
+    return native

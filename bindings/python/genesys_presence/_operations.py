@@ -36,6 +36,7 @@ CONFIG_KEYWORDS: Dict[str, str] = {
     "access_token": "accessToken",
     "client_id": "clientId",
     "client_secret": "clientSecret",
+    "refresh_token": "refreshToken",
     "timeout_ms": "timeoutMs",
     "connect_timeout_ms": "connectTimeoutMs",
     "retry": "retry",

@@ -6,7 +6,7 @@ import os
 import threading
 import warnings
 import weakref
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from . import _calls, _ffi
 from ._calls import Cancel, Progress
@@ -162,6 +162,7 @@ class PresenceClient(PresenceOperations):
         access_token: Optional[str] = None,
         client_id: Optional[str] = None,
         client_secret: Optional[str] = None,
+        refresh_token: Optional[str] = None,
         timeout_ms: Optional[int] = None,
         connect_timeout_ms: Optional[int] = None,
         retry: Optional[Mapping[str, Optional[int]]] = None,
@@ -249,6 +250,19 @@ class PresenceClient(PresenceOperations):
             self._free_handle()
 
     # -- calls ------------------------------------------------------------
+
+    def set_token_callback(self, callback: Optional[Callable[[Dict[str, Any]], None]]) -> None:
+        """With ``refresh_token``: ``callback({"refreshToken", "accessToken", "expiresIn"})``
+        after every renewal, on the thread that renewed; persist ``refreshToken`` there (the
+        login service rotates it: the one before is spent). An exception it raises is logged
+        to the ``genesys_presence`` logger, and the call goes on. None removes it."""
+        if callback is not None and not callable(callback):
+            raise InvalidArgumentError("set_token_callback: callback must be callable(dict)")
+        handle = self._acquire()
+        try:
+            self._token_callback = _ffi.set_token_callback(handle, callback)
+        finally:
+            self._release()
 
     def set_access_token(self, token: str) -> None:
         """Replaces the bearer token (for your own OAuth flow: authorization

@@ -177,3 +177,42 @@ def test_ctrl_c_during_a_long_call_raises_keyboard_interrupt_within_a_second(slo
     assert outcome["late"] < 1.0, outcome
     assert outcome["after"] == outcome["sent"], "the work stopped"
     assert outcome["sent"] < 200, outcome
+
+
+def test_refresh_tokens_rotate_and_reach_the_callback(caplog):
+    sandbox = Sandbox("--refresh-token", "first-refresh-token")
+    try:
+        seen = []
+        with genesys_presence.PresenceClient(
+            base_path=sandbox.url, auth_base_path=sandbox.url, client_id="sandbox-client",
+            client_secret="sandbox-secret", refresh_token="first-refresh-token",
+        ) as client:
+            client.set_token_callback(seen.append)
+            client.get_presence_settings()
+        assert len(seen) == 1
+        assert seen[0]["refreshToken"] not in ("", "first-refresh-token")
+        assert seen[0]["accessToken"] and seen[0]["expiresIn"] == 3600
+
+        def broken(grant):
+            raise RuntimeError("cannot persist")
+
+        with genesys_presence.PresenceClient(
+            base_path=sandbox.url, auth_base_path=sandbox.url, client_id="sandbox-client",
+            client_secret="sandbox-secret", refresh_token=seen[0]["refreshToken"],
+        ) as client:
+            client.set_token_callback(broken)
+            with caplog.at_level("ERROR", logger="genesys_presence"):
+                client.get_presence_settings()
+        assert "the token callback raised" in caplog.text
+
+        stale = genesys_presence.PresenceClient(
+            base_path=sandbox.url, auth_base_path=sandbox.url, client_id="sandbox-client",
+            client_secret="sandbox-secret", refresh_token="first-refresh-token",
+        )
+        with pytest.raises(genesys_presence.AuthError, match="invalid_grant"):
+            stale.get_presence_settings()
+        stale.close()
+        with pytest.raises(genesys_presence.InvalidArgumentError):
+            stale.set_token_callback(42)
+    finally:
+        sandbox.close()
