@@ -18,6 +18,7 @@ VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,
 	--show-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tools/valgrind.supp
 
 .PHONY: all build sandbox examples demo test check lint header header-check generate generate-check \
+	install uninstall install-check \
 	one-row-proof package-check \
 	rust-test memcheck \
 	python-test python-package-test csharp-test fuzz-ci fuzz asan-rust bench clean
@@ -28,6 +29,8 @@ all: build
 ## include/genesys_presence.h (copied from build.rs's OUT_DIR).
 build:
 	$(CARGO) build --release
+	@# Its SONAME, the name programs linked with it look for at run time.
+	ln -sf libgenesys_presence.so $(RELEASE_DIR)/libgenesys_presence.so.0
 	python3 tools/header.py --release
 
 ## The local Presence API simulator.
@@ -69,7 +72,7 @@ build/quickstart_cpp_asan: examples/quickstart.cpp build
 
 ## Everything CI runs: formatting, lints, header and generated-file drift, and every
 ## test suite.
-test: check rust-test package-check demo memcheck python-test python-package-test csharp-test fuzz-ci \
+test: check rust-test package-check demo memcheck install-check python-test python-package-test csharp-test fuzz-ci \
 	one-row-proof
 
 check: lint header-check generate-check
@@ -161,3 +164,41 @@ bench:
 clean:
 	$(CARGO) clean
 	rm -rf build benches/build benches/floor/target fuzz/target
+
+## Installs the C library: the shared library (SONAME libgenesys_presence.so.$(MAJOR)),
+## the static one, the header, a pkg-config file and a CMake package, under
+## $(DESTDIR)$(PREFIX). `make uninstall` removes exactly those files.
+PREFIX ?= /usr/local
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+MAJOR := $(firstword $(subst ., ,$(VERSION)))
+LIBDIR := $(DESTDIR)$(PREFIX)/lib
+INCLUDEDIR := $(DESTDIR)$(PREFIX)/include
+CMAKEDIR := $(LIBDIR)/cmake/genesys-presence
+INSTALLED := $(LIBDIR)/libgenesys_presence.so.$(VERSION) $(LIBDIR)/libgenesys_presence.so.$(MAJOR) \
+	$(LIBDIR)/libgenesys_presence.so $(LIBDIR)/libgenesys_presence.a \
+	$(INCLUDEDIR)/genesys_presence.h $(LIBDIR)/pkgconfig/genesys-presence.pc \
+	$(CMAKEDIR)/genesys-presenceConfig.cmake $(CMAKEDIR)/genesys-presenceConfigVersion.cmake
+
+install: build
+	install -d $(LIBDIR)/pkgconfig $(INCLUDEDIR) $(CMAKEDIR)
+	install -m 755 $(RELEASE_DIR)/libgenesys_presence.so $(LIBDIR)/libgenesys_presence.so.$(VERSION)
+	ln -sf libgenesys_presence.so.$(VERSION) $(LIBDIR)/libgenesys_presence.so.$(MAJOR)
+	ln -sf libgenesys_presence.so.$(MAJOR) $(LIBDIR)/libgenesys_presence.so
+	install -m 644 $(RELEASE_DIR)/libgenesys_presence.a $(LIBDIR)/libgenesys_presence.a
+	install -m 644 include/genesys_presence.h $(INCLUDEDIR)/genesys_presence.h
+	sed -e 's#@PREFIX@#$(PREFIX)#g; s#@VERSION@#$(VERSION)#g' packaging/genesys-presence.pc.in \
+		> $(LIBDIR)/pkgconfig/genesys-presence.pc
+	install -m 644 packaging/genesys-presenceConfig.cmake $(CMAKEDIR)/genesys-presenceConfig.cmake
+	sed -e 's#@VERSION@#$(VERSION)#g' packaging/genesys-presenceConfigVersion.cmake.in \
+		> $(CMAKEDIR)/genesys-presenceConfigVersion.cmake
+
+uninstall:
+	rm -f $(INSTALLED)
+	-rmdir $(CMAKEDIR) 2>/dev/null
+
+## Installs into a scratch prefix, builds a C program with pkg-config and a CMake
+## project with find_package against it alone, runs both against the sandbox,
+## then uninstalls and checks nothing is left (installs cmake from Debian's
+## packages when missing).
+install-check: sandbox
+	tools/install_check.sh

@@ -21,6 +21,12 @@ fn main() {
     for input in ["src/operations/table.rs", "src/ffi", "cbindgen.toml"] {
         println!("cargo:rerun-if-changed={input}");
     }
+    // The shared library's SONAME carries the major version, as installed
+    // (`make install`): libgenesys_presence.so.0 until 1.0.
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets the version");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libgenesys_presence.so.{major}");
+    }
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let ffi_operations = out_dir.join("ffi_operations.rs");
     write_if_changed(&ffi_operations, &ffi_functions());
@@ -31,7 +37,19 @@ fn main() {
 /// The header, in `OUT_DIR` like the rest: the build writes nothing else. `make header`
 /// (`tools/header.py`) copies it to `include/`, where it is committed.
 fn generate_header(ffi_operations: &Path, header_path: &Path) {
-    let config = cbindgen::Config::from_file("cbindgen.toml").expect("cbindgen.toml is valid");
+    let mut config = cbindgen::Config::from_file("cbindgen.toml").expect("cbindgen.toml is valid");
+    // The version, for preprocessor checks: equal to what gp_version() returns.
+    let version =
+        |part: &str| env::var(format!("CARGO_PKG_VERSION_{part}")).expect("cargo sets it");
+    config.after_includes = Some(format!(
+        "\n/* The version of this header; gp_version() returns the library's. */\n\
+         #define GP_VERSION_MAJOR {}\n#define GP_VERSION_MINOR {}\n#define GP_VERSION_PATCH {}\n\
+         #define GP_VERSION_STRING \"{}\"",
+        version("MAJOR"),
+        version("MINOR"),
+        version("PATCH"),
+        env::var("CARGO_PKG_VERSION").expect("cargo sets it"),
+    ));
     // cbindgen follows `mod` declarations from here through all of src/ffi.
     let builder = cbindgen::Builder::new()
         .with_config(config)

@@ -69,6 +69,7 @@ fi
 # --- builds ----------------------------------------------------------------
 say "building the library, the C bench and the floor"
 cargo build --release --quiet
+ln -sf libgenesys_presence.so target/release/libgenesys_presence.so.0   # its SONAME
 mkdir -p "$BENCHES/build"
 "${CC:-cc}" -std=c11 -O2 -Wall -Wextra -Werror -pthread "$BENCHES/abi_bench.c" -Iinclude \
     -Ltarget/release -lgenesys_presence -Wl,-rpath,"$REPO/target/release" -o "$BENCHES/build/abi_bench"

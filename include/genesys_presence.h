@@ -8,6 +8,12 @@
 
 #include <stdint.h>
 
+/* The version of this header; gp_version() returns the library's. */
+#define GP_VERSION_MAJOR 0
+#define GP_VERSION_MINOR 1
+#define GP_VERSION_PATCH 0
+#define GP_VERSION_STRING "0.1.0"
+
 /*
  Log levels, as passed to a `gp_log_callback`; also the order of the
  config's `logLevel` values.

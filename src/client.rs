@@ -200,9 +200,12 @@ impl Client {
             let (announced, refused_for) = match &outcome {
                 Ok(response) => (
                     response.rate_limit,
+                    // A wait the call itself would not sleep (beyond maxRetryAfterSec)
+                    // does not hold the client's other requests either.
                     (response.status == 429)
                         .then(|| response.retry_after.as_deref().and_then(parse_retry_after))
-                        .flatten(),
+                        .flatten()
+                        .filter(|wait| *wait <= self.config.retry.max_retry_after),
                 ),
                 Err(_) => (None, None),
             };

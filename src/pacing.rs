@@ -16,6 +16,14 @@ const MINUTE: Duration = Duration::from_secs(60);
 const RESET_MARGIN: Duration = Duration::from_millis(50);
 /// The longest one wait lasts before the cancel is looked at again.
 const WAIT_SLICE: Duration = Duration::from_millis(50);
+/// The furthest ahead a window's end is believed: a server's `reset` or
+/// `Retry-After` may be any number, up to u64::MAX seconds.
+const LONGEST_WINDOW: Duration = Duration::from_secs(3600);
+
+/// `now + wait`, with `wait` capped at [`LONGEST_WINDOW`] (never overflows).
+fn after(now: Instant, wait: Duration) -> Instant {
+    now + wait.min(LONGEST_WINDOW)
+}
 
 /// One client's budget.
 #[derive(Debug)]
@@ -103,7 +111,7 @@ impl Pacer {
             if let Some(wait) = refused_for {
                 // Over the limit after all: nothing more until the server's wait is over.
                 state.counted = state.allowed.unwrap_or(0);
-                state.window_end = Some(Instant::now() + wait);
+                state.window_end = Some(after(Instant::now(), wait));
             }
         }
         drop(state);
@@ -135,7 +143,7 @@ impl State {
             // after it was sent, before it was answered. Counting `reset` (whole
             // seconds, rounded up by the server) from the answer never ends the
             // window early, whatever the request's time in transit.
-            self.window_end = Some(now + reset);
+            self.window_end = Some(after(now, reset));
             self.counted = announced.count;
         } else {
             self.counted = self.counted.max(announced.count);
@@ -174,6 +182,20 @@ mod tests {
             started.elapsed() < Duration::from_millis(100),
             "a new window"
         );
+    }
+
+    #[test]
+    fn huge_resets_and_retry_afters_do_not_overflow() {
+        let pacer = Pacer::new(RateLimit::Auto);
+        let control = Control::default();
+        let permit = pacer.admit(&control).unwrap();
+        pacer.answered(
+            permit,
+            announced(u64::MAX, 1, u64::MAX),
+            Some(Duration::MAX),
+        );
+        let state = pacer.state.lock().unwrap();
+        assert!(state.window_end.unwrap() <= Instant::now() + LONGEST_WINDOW);
     }
 
     #[test]

@@ -13,7 +13,14 @@ use common::sandbox_with;
 /// library it just built with the same features.
 fn library_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().to_owned()
+    let dir = exe.parent().unwrap().to_owned();
+    // The library's SONAME is libgenesys_presence.so.0, the name a program linked
+    // with it looks for at run time; cargo writes only the unversioned file.
+    let versioned = dir.join("libgenesys_presence.so.0");
+    if !versioned.exists() {
+        let _ = std::os::unix::fs::symlink("libgenesys_presence.so", versioned);
+    }
+    dir
 }
 
 fn compile(language: &str, standard: &str, output: &Path) {

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `make install-check`: installs into a scratch prefix, builds examples/quickstart.c
+# with pkg-config and tests/install/ with CMake's find_package against that prefix
+# alone, runs them against a fresh sandbox, then uninstalls and checks that nothing
+# is left. Installs cmake from Debian's packages when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SANDBOX=${SANDBOX:-target/release/presence-sandbox}
+say() { echo "install-check: $*"; }
+
+if ! command -v cmake >/dev/null || ! command -v pkg-config >/dev/null; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    say "installing cmake and pkg-config from Debian's packages"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends cmake pkg-config >/dev/null
+fi
+
+WORK=$(mktemp -d)
+PREFIX=$WORK/prefix
+sandbox_pid=""
+cleanup() {
+    [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+make --no-print-directory install PREFIX="$PREFIX" >/dev/null
+say "installed into $PREFIX"
+soname=$(readelf -d "$PREFIX/lib/libgenesys_presence.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+[ "$soname" = libgenesys_presence.so.0 ] || { say "SONAME is '$soname'"; exit 1; }
+
+"$SANDBOX" --port 0 --token install-check >"$WORK/sandbox.log" 2>&1 &
+sandbox_pid=$!
+url=""
+for _ in $(seq 100); do
+    url=$(sed -n 's/^listening on //p' "$WORK/sandbox.log" | head -n 1)
+    [ -n "$url" ] && break
+    sleep 0.1
+done
+[ -n "$url" ] || { cat "$WORK/sandbox.log"; say "the sandbox did not start"; exit 1; }
+
+# Built and run with nothing of the repository but the source file.
+export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
+cp examples/quickstart.c examples/example_json.h tests/install/version_check.c "$WORK/"
+(cd "$WORK" && cc -std=c11 -Wall -Wextra -Werror quickstart.c $(pkg-config --cflags --libs genesys-presence) -o quickstart)
+(cd "$WORK" && ./quickstart "$url" >/dev/null)
+say "examples/quickstart.c built with pkg-config alone, and ran"
+
+cmake -S tests/install -B "$WORK/cmake" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake --build "$WORK/cmake" >/dev/null
+"$WORK/cmake/version_check" "$url"
+say "a CMake project with find_package(genesys-presence) built, and ran"
+
+make --no-print-directory uninstall PREFIX="$PREFIX" >/dev/null
+left=$(find "$PREFIX" -type f -o -type l)
+[ -z "$left" ] || { say "left after uninstall: $left"; exit 1; }
+say "ok: uninstall left nothing"
