@@ -58,7 +58,7 @@ build/watch_asan: examples/watch.c examples/example_json.h build
 	@mkdir -p build
 	$(CC) -std=c11 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
 
-build/quickstart_cpp: examples/quickstart.cpp build
+build/quickstart_cpp: examples/quickstart.cpp include/genesys_presence.hpp build
 	@mkdir -p build
 	$(CXX) -std=c++17 $(WARNINGS) $< $(LINK) -o $@
 
@@ -66,7 +66,7 @@ build/quickstart_asan: examples/quickstart.c examples/example_json.h build
 	@mkdir -p build
 	$(CC) -std=c11 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
 
-build/quickstart_cpp_asan: examples/quickstart.cpp build
+build/quickstart_cpp_asan: examples/quickstart.cpp include/genesys_presence.hpp build
 	@mkdir -p build
 	$(CXX) -std=c++17 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
 
@@ -176,7 +176,8 @@ INCLUDEDIR := $(DESTDIR)$(PREFIX)/include
 CMAKEDIR := $(LIBDIR)/cmake/genesys-presence
 INSTALLED := $(LIBDIR)/libgenesys_presence.so.$(VERSION) $(LIBDIR)/libgenesys_presence.so.$(MAJOR) \
 	$(LIBDIR)/libgenesys_presence.so $(LIBDIR)/libgenesys_presence.a \
-	$(INCLUDEDIR)/genesys_presence.h $(LIBDIR)/pkgconfig/genesys-presence.pc \
+	$(INCLUDEDIR)/genesys_presence.h $(INCLUDEDIR)/genesys_presence.hpp \
+	$(LIBDIR)/pkgconfig/genesys-presence.pc \
 	$(CMAKEDIR)/genesys-presenceConfig.cmake $(CMAKEDIR)/genesys-presenceConfigVersion.cmake
 
 install: build
@@ -185,7 +186,7 @@ install: build
 	ln -sf libgenesys_presence.so.$(VERSION) $(LIBDIR)/libgenesys_presence.so.$(MAJOR)
 	ln -sf libgenesys_presence.so.$(MAJOR) $(LIBDIR)/libgenesys_presence.so
 	install -m 644 $(RELEASE_DIR)/libgenesys_presence.a $(LIBDIR)/libgenesys_presence.a
-	install -m 644 include/genesys_presence.h $(INCLUDEDIR)/genesys_presence.h
+	install -m 644 include/genesys_presence.h include/genesys_presence.hpp $(INCLUDEDIR)/
 	sed -e 's#@PREFIX@#$(PREFIX)#g; s#@VERSION@#$(VERSION)#g' packaging/genesys-presence.pc.in \
 		> $(LIBDIR)/pkgconfig/genesys-presence.pc
 	install -m 644 packaging/genesys-presenceConfig.cmake $(CMAKEDIR)/genesys-presenceConfig.cmake

@@ -24,6 +24,10 @@ fn library_dir() -> PathBuf {
 }
 
 fn compile(language: &str, standard: &str, output: &Path) {
+    compile_source("tests/c/abi_smoke.c", language, standard, output);
+}
+
+fn compile_source(source: &str, language: &str, standard: &str, output: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let library_dir = library_dir();
     let status = Command::new(if language == "c" { "cc" } else { "c++" })
@@ -36,7 +40,7 @@ fn compile(language: &str, standard: &str, output: &Path) {
             "-Werror",
             "-pedantic",
         ])
-        .arg(root.join("tests/c/abi_smoke.c"))
+        .arg(root.join(source))
         .arg(format!("-I{}", root.join("include").display()))
         .arg(format!("-L{}", library_dir.display()))
         .arg(format!("-Wl,-rpath,{}", library_dir.display()))
@@ -69,4 +73,19 @@ fn the_header_compiles_cleanly_and_the_calls_work_from_c_and_cpp() {
             "{stdout}"
         );
     }
+}
+
+#[test]
+fn the_cpp_header_frees_its_handles_and_throws_gp_error() {
+    let sandbox = sandbox_with(|_| {});
+    let binary = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hpp_smoke");
+    compile_source("tests/c/hpp_smoke.cpp", "c++", "-std=c++17", &binary);
+    let output = Command::new(&binary).arg(sandbox.url()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("0 failure(s)") && !stdout.contains("FAIL"), "{stdout}");
 }
