@@ -18,7 +18,7 @@ VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,
 	--show-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tools/valgrind.supp
 
 .PHONY: all build sandbox examples demo test check lint header header-check generate generate-check \
-	install uninstall install-check \
+	install uninstall install-check dist \
 	one-row-proof package-check \
 	rust-test memcheck \
 	python-test python-package-test csharp-test fuzz-ci fuzz asan-rust bench clean
@@ -128,13 +128,18 @@ python-test: build sandbox
 	GENESYS_PRESENCE_LIB=$(CURDIR)/$(RELEASE_DIR)/libgenesys_presence.so \
 		PRESENCE_SANDBOX=$(CURDIR)/$(SANDBOX) bindings/python/run_tests.sh
 
-## `pip install ./bindings/python` in a throw-away venv builds and bundles the
-## library; the installed package then works from another directory.
-python-package-test:
-	rm -rf build/pip-venv && python3 -m venv build/pip-venv
-	build/pip-venv/bin/pip install --quiet --disable-pip-version-check ./bindings/python
-	cd / && $(CURDIR)/build/pip-venv/bin/python -c "import genesys_presence as gp; \
-		print('installed genesys_presence', gp.library_version(), len(gp.operations()), 'operations')"
+## The Python package: a py3-none-manylinux wheel (checked with auditwheel) installed
+## into a fresh venv runs the quick start from outside the checkout; the sdist builds
+## such a wheel from its own contents (tools/python_package_check.sh).
+python-package-test: build sandbox
+	tools/python_package_check.sh
+
+## dist/: the wheel, the sdist and a .tar.gz of the C install tree.
+dist: build sandbox
+	rm -rf dist && mkdir -p dist
+	DIST=dist tools/python_package_check.sh
+	rm -rf build/c-dist && $(MAKE) --no-print-directory install PREFIX=/usr/local DESTDIR=$(CURDIR)/build/c-dist/genesys-presence-$(VERSION)
+	tar -C build/c-dist -czf dist/genesys-presence-$(VERSION)-$(shell uname -m)-linux.tar.gz genesys-presence-$(VERSION)
 
 ## The .NET wrapper (installs mono-mcs and NUnit from Debian's packages if missing).
 csharp-test: build sandbox
