@@ -219,9 +219,20 @@ def lib() -> ctypes.CDLL:
                 string_free = ctypes.PyDLL(path, handle=loaded._handle).gp_string_free
                 string_free.argtypes = [ctypes.c_void_p]
                 string_free.restype = None
-            except (OSError, AttributeError) as error:
+            except OSError as error:
                 raise LibraryNotFoundError(
                     f"genesys-presence: could not load {path}: {error}", path=path
+                ) from error
+            except AttributeError as error:
+                # Loaded, but not the library this package was made for: a stale
+                # build, or another file under its name.
+                raise LibraryNotFoundError(
+                    f"genesys-presence: {path} is not the library this package needs "
+                    f"({error}): it is older than the package or not genesys-presence. "
+                    f"Reinstall the package (pip install --force-reinstall), rebuild with "
+                    f"`cargo build --release` in a source checkout, or point ${LIBRARY_ENV} "
+                    f"at a current {library_file_name()}.",
+                    path=path,
                 ) from error
             _lib_path = path
             _string_free = string_free

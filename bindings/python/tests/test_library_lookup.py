@@ -50,3 +50,26 @@ def test_a_missing_library_is_a_clear_import_error():
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("LibraryNotFoundError\n")
     assert missing in result.stdout and _ffi.LIBRARY_ENV in result.stdout
+
+
+def test_a_stale_or_foreign_library_is_a_clear_import_error():
+    # Any shared library that is not this one (here, libc) stands for a stale build
+    # that lacks the package's functions.
+    import ctypes.util
+
+    foreign = ctypes.util.find_library("c")
+    foreign_path = os.path.realpath(os.path.join("/lib/x86_64-linux-gnu", foreign or "libc.so.6"))
+    if not os.path.exists(foreign_path):
+        foreign_path = "/lib64/libc.so.6"
+    result = run_python(
+        "import genesys_presence\n"
+        "try:\n"
+        "    genesys_presence.PresenceClient()\n"
+        "except ImportError as error:\n"
+        "    print(type(error).__name__); print(error)\n",
+        **{_ffi.LIBRARY_ENV: foreign_path},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("LibraryNotFoundError\n"), result.stdout
+    assert foreign_path in result.stdout and "older than the package" in result.stdout
+    assert "pip install --force-reinstall" in result.stdout
