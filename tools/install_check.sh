@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make install-check`: installs into a scratch prefix, builds examples/quickstart.c
-# with pkg-config and tests/install/ with CMake's find_package against that prefix
+# and quickstart.cpp with pkg-config and tests/install/ with CMake's find_package against that prefix
 # alone, runs them against a fresh sandbox, then uninstalls and checks that nothing
 # is left. Installs cmake from Debian's packages when missing.
 set -euo pipefail
@@ -42,10 +42,12 @@ done
 
 # Built and run with nothing of the repository but the source file.
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
-cp examples/quickstart.c examples/example_json.h tests/install/version_check.c "$WORK/"
+cp examples/quickstart.c examples/quickstart.cpp examples/example_json.h tests/install/version_check.c "$WORK/"
 (cd "$WORK" && cc -std=c11 -Wall -Wextra -Werror quickstart.c $(pkg-config --cflags --libs genesys-presence) -o quickstart)
 (cd "$WORK" && ./quickstart "$url" >/dev/null)
-say "examples/quickstart.c built with pkg-config alone, and ran"
+(cd "$WORK" && c++ -std=c++17 -Wall -Wextra -Werror quickstart.cpp $(pkg-config --cflags --libs genesys-presence) -o quickstart_cpp)
+(cd "$WORK" && ./quickstart_cpp "$url" >/dev/null)
+say "examples/quickstart.c and quickstart.cpp built with pkg-config alone, and ran"
 
 cmake -S tests/install -B "$WORK/cmake" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
 cmake --build "$WORK/cmake" >/dev/null
