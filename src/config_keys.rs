@@ -1,5 +1,5 @@
 //! Every key of the config JSON, declared once: name, type, default and what it
-//! means. The parser (`config.rs`) accepts exactly these keys (a test holds them
+//! means. The parser (`config/mod.rs`) accepts exactly these keys (a test holds them
 //! equal); the README's config table and both wrappers' options are generated from
 //! this table (`tools/generate.py`, through `gp_config_keys_json`).
 

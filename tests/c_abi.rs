@@ -87,5 +87,8 @@ fn the_cpp_header_frees_its_handles_and_throws_gp_error() {
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("0 failure(s)") && !stdout.contains("FAIL"), "{stdout}");
+    assert!(
+        stdout.contains("0 failure(s)") && !stdout.contains("FAIL"),
+        "{stdout}"
+    );
 }

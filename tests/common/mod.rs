@@ -6,6 +6,7 @@ pub mod hardening;
 pub mod notifications;
 pub mod proxy;
 pub mod scripted;
+pub mod watching;
 
 use std::ffi::{c_char, CStr, CString};
 use std::ptr::{null, null_mut};
