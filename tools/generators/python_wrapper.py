@@ -256,7 +256,7 @@ limits (``..._all``) through ``PresenceClient._helper``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 if TYPE_CHECKING:  # annotations only: _calls imports the library this module precedes
     from ._calls import Cancel, Progress
@@ -264,7 +264,6 @@ if TYPE_CHECKING:  # annotations only: _calls imports the library this module pr
 __all__ = [
     "CONFIG_KEYWORDS",
     "DEPRECATED_OPERATIONS",
-    "HELPER_FUNCTIONS",
     "OPERATION_METHODS",
     "PresenceOperations",
     "RETRY_KEYWORDS",
@@ -312,13 +311,6 @@ def render(
     lines += [f'    "{op["operationId"]}": "{snake_case(op["operationId"])}",' for op in operations]
     lines += [
         "}",
-        "",
-        "#: The C functions of the helpers past the API's limits; each takes a params JSON.",
-        "HELPER_FUNCTIONS: Tuple[str, ...] = (",
-    ]
-    lines += [f'    "{helper["function"]}",' for helper in helpers]
-    lines += [
-        ")",
         "",
         "#: Deprecated operationId -> the endpoint that replaces it (or None).",
         "DEPRECATED_OPERATIONS: Dict[str, Optional[str]] = {",

@@ -20,7 +20,6 @@ import sys
 import threading
 from typing import Any, List, Optional, Tuple
 
-from ._operations import HELPER_FUNCTIONS
 from .errors import error_from_native
 
 #: Environment variable naming the shared library to load, overriding the search.
@@ -164,12 +163,6 @@ def _declare(lib: ctypes.CDLL) -> None:
     lib.gp_client_free.restype = None
     lib.gp_client_set_access_token.argtypes = [ClientPointer, ctypes.c_char_p, _StringOut]
     lib.gp_client_set_access_token.restype = status
-    lib.gp_call.argtypes = [ClientPointer, ctypes.c_char_p, ctypes.c_char_p, _StringOut]
-    lib.gp_call.restype = status
-    for helper in HELPER_FUNCTIONS:
-        function = getattr(lib, helper)
-        function.argtypes = [ClientPointer, ctypes.c_char_p, _StringOut]
-        function.restype = status
     lib.gp_client_set_log_callback.argtypes = [ClientPointer, LogCallback, ctypes.c_void_p, _StringOut]
     lib.gp_client_set_log_callback.restype = status
     lib.gp_client_set_token_callback.argtypes = [ClientPointer, TokenCallback, ctypes.c_void_p]

@@ -13,7 +13,7 @@ limits (``..._all``) through ``PresenceClient._helper``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 if TYPE_CHECKING:  # annotations only: _calls imports the library this module precedes
     from ._calls import Cancel, Progress
@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # annotations only: _calls imports the library this module pr
 __all__ = [
     "CONFIG_KEYWORDS",
     "DEPRECATED_OPERATIONS",
-    "HELPER_FUNCTIONS",
     "OPERATION_METHODS",
     "PresenceOperations",
     "RETRY_KEYWORDS",
@@ -86,13 +85,6 @@ OPERATION_METHODS: Dict[str, str] = {
     "putPresenceUserPrimarysource": "put_presence_user_primarysource",
     "putUsersPresencesBulk": "put_users_presences_bulk",
 }
-
-#: The C functions of the helpers past the API's limits; each takes a params JSON.
-HELPER_FUNCTIONS: Tuple[str, ...] = (
-    "gp_get_users_presences_bulk_all",
-    "gp_put_users_presences_bulk_all",
-    "gp_get_presencedefinitions_all",
-)
 
 #: Deprecated operationId -> the endpoint that replaces it (or None).
 DEPRECATED_OPERATIONS: Dict[str, Optional[str]] = {
