@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SANDBOX=${SANDBOX:-target/release/presence-sandbox}
+. tools/sandbox.sh
 say() { echo "install-check: $*"; }
 
 if ! command -v cmake >/dev/null || ! command -v pkg-config >/dev/null; then
@@ -18,9 +18,9 @@ fi
 
 WORK=$(mktemp -d)
 PREFIX=$WORK/prefix
-sandbox_pid=""
+SANDBOX_PID=""
 cleanup() {
-    [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null || true
+    [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -30,28 +30,20 @@ say "installed into $PREFIX"
 soname=$(readelf -d "$PREFIX/lib/libgenesys_presence.so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 [ "$soname" = libgenesys_presence.so.0 ] || { say "SONAME is '$soname'"; exit 1; }
 
-"$SANDBOX" --port 0 --token install-check >"$WORK/sandbox.log" 2>&1 &
-sandbox_pid=$!
-url=""
-for _ in $(seq 100); do
-    url=$(sed -n 's/^listening on //p' "$WORK/sandbox.log" | head -n 1)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { cat "$WORK/sandbox.log"; say "the sandbox did not start"; exit 1; }
+start_sandbox "$WORK/sandbox.log" --token install-check
 
 # Built and run with nothing of the repository but the source file.
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
 cp examples/quickstart.c examples/quickstart.cpp examples/example_json.h tests/install/version_check.c "$WORK/"
 (cd "$WORK" && cc -std=c11 -Wall -Wextra -Werror quickstart.c $(pkg-config --cflags --libs genesys-presence) -o quickstart)
-(cd "$WORK" && ./quickstart "$url" >/dev/null)
+(cd "$WORK" && ./quickstart "$SANDBOX_URL" >/dev/null)
 (cd "$WORK" && c++ -std=c++17 -Wall -Wextra -Werror quickstart.cpp $(pkg-config --cflags --libs genesys-presence) -o quickstart_cpp)
-(cd "$WORK" && ./quickstart_cpp "$url" >/dev/null)
+(cd "$WORK" && ./quickstart_cpp "$SANDBOX_URL" >/dev/null)
 say "examples/quickstart.c and quickstart.cpp built with pkg-config alone, and ran"
 
 cmake -S tests/install -B "$WORK/cmake" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
 cmake --build "$WORK/cmake" >/dev/null
-"$WORK/cmake/version_check" "$url"
+"$WORK/cmake/version_check" "$SANDBOX_URL"
 say "a CMake project with find_package(genesys-presence) built, and ran"
 
 make --no-print-directory uninstall PREFIX="$PREFIX" >/dev/null

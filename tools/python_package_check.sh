@@ -6,14 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SANDBOX=${SANDBOX:-target/release/presence-sandbox}
+. tools/sandbox.sh
 DIST=${DIST:-build/dist}
 say() { echo "python-package: $*"; }
 
 WORK=$(mktemp -d)
-sandbox_pid=""
+SANDBOX_PID=""
 cleanup() {
-    [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null || true
+    [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -32,20 +32,12 @@ tag=$(basename "$wheel" .whl | sed 's/.*-py3-none-//')
     { "$WORK/tools/bin/auditwheel" show "$wheel"; say "auditwheel disagrees with $tag"; exit 1; }
 say "built $(basename "$wheel"), $tag as auditwheel reads it"
 
-"$SANDBOX" --port 0 >"$WORK/sandbox.log" 2>&1 &
-sandbox_pid=$!
-url=""
-for _ in $(seq 100); do
-    url=$(sed -n 's/^listening on //p' "$WORK/sandbox.log" | head -n 1)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { cat "$WORK/sandbox.log"; say "the sandbox did not start"; exit 1; }
+start_sandbox "$WORK/sandbox.log"
 
 python3 -m venv "$WORK/venv"
 "$WORK/venv/bin/pip" install --quiet --disable-pip-version-check "$wheel"
 cp bindings/python/examples/quickstart.py "$WORK/"
-(cd "$WORK" && env -u GENESYS_PRESENCE_LIB -u PYTHONPATH "$WORK/venv/bin/python" quickstart.py "$url" >/dev/null)
+(cd "$WORK" && env -u GENESYS_PRESENCE_LIB -u PYTHONPATH "$WORK/venv/bin/python" quickstart.py "$SANDBOX_URL" >/dev/null)
 say "the wheel installed into a fresh venv runs the quick start from $WORK"
 
 "$WORK/tools/bin/python" -m build --sdist -o "$DIST" bindings/python >/dev/null
