@@ -29,38 +29,27 @@ fn initial_presences_then_a_live_change_each_reported_once() {
     options.initial = true;
     let watch = Watch::start(Arc::clone(&client), options).unwrap();
     let mut initial: Vec<String> = (0..3)
-        .map(|_| match next(&watch) {
-            WatchEvent::Presence {
-                user_id, origin, ..
-            } => {
-                assert_eq!(origin, Origin::Initial);
-                user_id
-            }
-            other => panic!("{other:?}"),
+        .map(|_| {
+            let (user_id, _, origin) = next_presence(&watch);
+            assert_eq!(origin, Origin::Initial);
+            user_id
         })
         .collect();
     initial.sort();
     assert_eq!(initial, users(3));
 
     set_presence(&client, "watched-1", &busy, "in a meeting");
-    match next(&watch) {
-        WatchEvent::Presence {
-            user_id,
-            presence,
-            origin,
-        } => {
-            assert_eq!(
-                (user_id.as_str(), origin),
-                ("watched-1", Origin::Notification)
-            );
-            let definition = presence.presence_definition.unwrap();
-            assert_eq!(definition.id.as_deref(), Some(busy.as_str()));
-            assert_eq!(definition.system_presence.as_deref(), Some("Busy"));
-            assert_eq!(presence.message.as_deref(), Some("in a meeting"));
-            assert!(presence.modified_date.is_some());
-        }
-        other => panic!("{other:?}"),
-    }
+    let (user_id, presence, origin) = next_presence(&watch);
+    assert_eq!(
+        (user_id.as_str(), origin),
+        ("watched-1", Origin::Notification)
+    );
+    let definition = presence.presence_definition.unwrap();
+    assert_eq!(definition.id.as_deref(), Some(busy.as_str()));
+    assert_eq!(definition.system_presence.as_deref(), Some("Busy"));
+    assert_eq!(presence.message.as_deref(), Some("in a meeting"));
+    assert!(presence.modified_date.is_some());
+
     assert_eq!(
         watch.next(Duration::from_millis(300)).unwrap(),
         None,

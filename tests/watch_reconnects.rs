@@ -35,17 +35,9 @@ fn messages_that_are_not_understood_are_logged_and_skipped() {
         sink.lock().unwrap().push(line.to_owned())
     })));
     let watch = Watch::start(Arc::clone(&client), WatchOptions::new(vec!["a".to_owned()])).unwrap();
-    match next(&watch) {
-        WatchEvent::Presence {
-            user_id,
-            presence,
-            origin,
-        } => {
-            assert_eq!((user_id.as_str(), origin), ("a", Origin::Notification));
-            assert_eq!(presence.message.as_deref(), Some("the one that counts"));
-        }
-        other => panic!("{other:?}"),
-    }
+    let (user_id, presence, origin) = next_presence(&watch);
+    assert_eq!((user_id.as_str(), origin), ("a", Origin::Notification));
+    assert_eq!(presence.message.as_deref(), Some("the one that counts"));
     assert_eq!(
         watch.next(Duration::from_millis(200)).unwrap(),
         None,

@@ -10,7 +10,7 @@ use super::notifications::notification_api;
 use super::{take_string, FfiClient};
 use genesys_presence::ffi::watch::{gp_watch, gp_watch_free, gp_watch_new};
 use genesys_presence::ffi::{GP_ERROR_HTTP, GP_OK};
-use genesys_presence::watch::{Origin, ReconnectReason, WatchEvent};
+use genesys_presence::watch::{Origin, PresenceState, ReconnectReason, WatchEvent};
 use genesys_presence::{Client, Watch, WatchOptions};
 use presence_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
@@ -65,6 +65,18 @@ pub fn next(watch: &Watch) -> WatchEvent {
         .next(Duration::from_secs(5))
         .unwrap()
         .expect("an event within 5 s")
+}
+
+/// The next event, which must be a presence: (user id, presence, origin).
+pub fn next_presence(watch: &Watch) -> (String, PresenceState, Origin) {
+    match next(watch) {
+        WatchEvent::Presence {
+            user_id,
+            presence,
+            origin,
+        } => (user_id, presence, origin),
+        other => panic!("expected a presence event: {other:?}"),
+    }
 }
 
 /// A sandbox that also takes the bearer token `t`, and a client using it.
