@@ -15,7 +15,7 @@ use tungstenite::Message;
 
 use super::events::{Origin, PresenceState, Queue, ReconnectReason, Reported, WatchEvent};
 use super::socket::{self, Connector, Socket};
-use super::Stop;
+use crate::cancel::Cancel;
 use crate::client::{decode_error, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::client_log;
@@ -148,7 +148,7 @@ impl Link {
     /// A connected socket again after `reason`, retrying with jittered exponential
     /// backoff until it works, `stop` is set (`None`), or an error no retry can
     /// mend (revoked credentials, a refused request).
-    fn reconnect(&self, reason: ReconnectReason, stop: &Stop) -> Result<Option<Socket>> {
+    fn reconnect(&self, reason: ReconnectReason, stop: &Cancel) -> Result<Option<Socket>> {
         // The same channel serves again after a lost link, unless it is gone; a
         // closing, expiring or token-bound channel is replaced.
         let mut same_channel = matches!(
@@ -157,7 +157,7 @@ impl Link {
         );
         let mut backoff = FIRST_BACKOFF;
         loop {
-            if stop.is_set() {
+            if stop.is_requested() {
                 return Ok(None);
             }
             let attempt = if same_channel {
@@ -355,7 +355,7 @@ pub fn spawn_reader(
     link: Arc<Link>,
     queue: Arc<Queue>,
     reported: Arc<Reported>,
-    stop: Arc<Stop>,
+    stop: Arc<Cancel>,
     generation: u64,
 ) -> Result<JoinHandle<()>> {
     let socket = link
@@ -368,7 +368,7 @@ pub fn spawn_reader(
         .name("gp-watch".to_owned())
         .spawn(move || {
             if let Err(error) = run(&link, socket, &queue, &reported, &stop, generation) {
-                if !stop.is_set() {
+                if !stop.is_requested() {
                     client_log!(
                         link.client.logger(),
                         error,
@@ -389,7 +389,7 @@ fn run(
     mut socket: Socket,
     queue: &Queue,
     reported: &Reported,
-    stop: &Stop,
+    stop: &Cancel,
     mut generation: u64,
 ) -> Result<()> {
     let users: HashSet<&str> = link.users.iter().map(String::as_str).collect();
@@ -457,7 +457,7 @@ fn read(
     users: &HashSet<&str>,
     reported: &Reported,
     queue: &Queue,
-    stop: &Stop,
+    stop: &Cancel,
     generation: &mut u64,
 ) -> Read {
     let lost = |reason, why: String| Read::Lost(reason, why);
@@ -466,7 +466,7 @@ fn read(
     let mut heard = Instant::now();
     let mut pinged = Instant::now();
     let mut token_checked = Instant::now();
-    while !stop.is_set() {
+    while !stop.is_requested() {
         match socket.read() {
             Ok(Message::Text(text)) => {
                 heard = Instant::now();
@@ -487,7 +487,7 @@ fn read(
             Ok(_) => heard = Instant::now(), // ping, pong, frame
             Err(error) if is_would_block(&error) => {}
             Err(error) => {
-                if stop.is_set() {
+                if stop.is_requested() {
                     break;
                 }
                 return lost(

@@ -13,12 +13,13 @@ mod link;
 mod socket;
 
 use std::collections::HashSet;
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::cancel::Cancel;
 use crate::client::Client;
 use crate::error::{Error, Result};
 pub use events::{Origin, PresenceState, ReconnectReason, WatchEvent};
@@ -129,7 +130,9 @@ pub struct Watch {
     /// Holds the client's channels this watch counts against its limit.
     channels: ChannelReservation,
     queue: Arc<Queue>,
-    stop: Arc<Stop>,
+    /// The watch's end, as its threads see it: checked between reads, and
+    /// waited on between reconnect attempts.
+    stop: Arc<Cancel>,
     links: Vec<Arc<Link>>,
     readers: Vec<JoinHandle<()>>,
 }
@@ -146,7 +149,7 @@ impl Watch {
         )?;
         let queue = Arc::new(Queue::default());
         let reported = Arc::new(Reported::default());
-        let stop = Arc::new(Stop::default());
+        let stop = Arc::new(Cancel::new());
         let mut watch = Watch {
             channels,
             queue: Arc::clone(&queue),
@@ -199,7 +202,7 @@ impl Watch {
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        self.stop.set();
+        self.stop.request();
         self.queue.close();
         for link in &self.links {
             link.shut_down();
@@ -229,35 +232,6 @@ impl ChannelReservation {
 impl Drop for ChannelReservation {
     fn drop(&mut self) {
         self.client.release_watch_channels(self.count);
-    }
-}
-
-/// The watch's end, as its threads see it: checked between reads, and waited on
-/// between reconnect attempts.
-#[derive(Default)]
-struct Stop {
-    set: Mutex<bool>,
-    changed: Condvar,
-}
-
-impl Stop {
-    fn set(&self) {
-        *self.set.lock().unwrap_or_else(PoisonError::into_inner) = true;
-        self.changed.notify_all();
-    }
-
-    fn is_set(&self) -> bool {
-        *self.set.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Waits `wait`, or less if the stop comes; says whether it came.
-    fn sleep(&self, wait: Duration) -> bool {
-        let set = self.set.lock().unwrap_or_else(PoisonError::into_inner);
-        let (set, _) = self
-            .changed
-            .wait_timeout_while(set, wait, |set| !*set)
-            .unwrap_or_else(PoisonError::into_inner);
-        *set
     }
 }
 
