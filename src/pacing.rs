@@ -14,6 +14,9 @@ use crate::transport::Announced;
 const MINUTE: Duration = Duration::from_secs(60);
 /// Past an announced reset, a little more: the server's clock and ours differ.
 const RESET_MARGIN: Duration = Duration::from_millis(50);
+/// How much later than the true end of a window `inin-ratelimit-reset` (whole
+/// seconds, rounded up) may put it.
+const RESET_ROUNDING: Duration = Duration::from_secs(1);
 /// The longest one wait lasts before the cancel is looked at again.
 const WAIT_SLICE: Duration = Duration::from_millis(50);
 /// The furthest ahead a window's end is believed: a server's `reset` or
@@ -42,12 +45,17 @@ struct State {
     allowed: Option<u64>,
     window_end: Option<Instant>,
     counted: u64,
+    /// Which of our windows this is: each reset starts the next.
+    window: u64,
     /// `rateLimit: N`: when each of the last N requests started.
     started: VecDeque<Instant>,
 }
 
-/// A request let through; give it back with [`Pacer::answered`].
-pub struct Permit(());
+/// A request let through, and the window it was let through in; give it back
+/// with [`Pacer::answered`].
+pub struct Permit {
+    window: u64,
+}
 
 impl Pacer {
     pub fn new(mode: RateLimit) -> Pacer {
@@ -91,14 +99,16 @@ impl Pacer {
         if let RateLimit::PerMinute(_) = self.mode {
             state.started.push_back(Instant::now());
         }
-        Ok(Permit(()))
+        Ok(Permit {
+            window: state.window,
+        })
     }
 
     /// Records the answer to a permitted request: what it announced of the
     /// budget, or that it is over (no answer, or a 429's `Retry-After`).
     pub fn answered(
         &self,
-        _permit: Permit,
+        permit: Permit,
         announced: Option<Announced>,
         refused_for: Option<Duration>,
     ) {
@@ -106,7 +116,7 @@ impl Pacer {
         state.in_flight = state.in_flight.saturating_sub(1);
         if self.mode == RateLimit::Auto {
             if let Some(announced) = announced {
-                state.learn(Instant::now(), announced);
+                state.learn(Instant::now(), announced, permit.window);
             }
             if let Some(wait) = refused_for {
                 // Over the limit after all: nothing more until the server's wait is over.
@@ -123,30 +133,50 @@ impl State {
     /// How long a request must wait under `rateLimit: auto`; `None`: it may go.
     fn auto_wait(&mut self, now: Instant) -> Option<Duration> {
         let allowed = self.allowed?;
-        let end = self.window_end?;
-        if now >= end + RESET_MARGIN {
-            // A new window: nothing counted yet but what is in flight.
+        if self.window_end.is_some_and(|end| now >= end + RESET_MARGIN) {
+            // A new window: nothing counted yet but what is in flight; its end is
+            // known from its first answer.
             self.counted = 0;
             self.window_end = None;
-            return None;
+            self.window += 1;
         }
-        (self.counted + self.in_flight >= allowed).then(|| end + RESET_MARGIN - now)
+        (self.counted + self.in_flight >= allowed).then(|| match self.window_end {
+            Some(end) => end + RESET_MARGIN - now,
+            None => WAIT_SLICE, // until an answer says where the window stands
+        })
     }
 
     /// Takes in what a response, answered at `now`, announced about the window
     /// it was counted in.
-    fn learn(&mut self, now: Instant, announced: Announced) {
+    fn learn(&mut self, now: Instant, announced: Announced, admitted_in: u64) {
         self.allowed = Some(announced.allowed);
-        let reset = Duration::from_secs(announced.reset_secs);
-        if announced.count <= 1 || self.window_end.is_none() {
-            // The first request of a window starts it when the server takes it:
-            // after it was sent, before it was answered. Counting `reset` (whole
-            // seconds, rounded up by the server) from the answer never ends the
-            // window early, whatever the request's time in transit.
-            self.window_end = Some(after(now, reset));
-            self.counted = announced.count;
-        } else {
-            self.counted = self.counted.max(announced.count);
+        if admitted_in != self.window {
+            // Let through before this window began: the server counted it in the
+            // last window (its count and reset describe that one, which has ended)
+            // or, sent at the edge, in this one. Count it here, but never take this
+            // window's end from it.
+            self.counted += 1;
+            return;
+        }
+        // Counting `reset` (whole seconds, rounded up by the server) from the answer
+        // never ends a window early, whatever the request's time in transit.
+        let end = after(now, Duration::from_secs(announced.reset_secs));
+        match self.window_end {
+            // Our window's first answer; `counted` holds those let through before it
+            // (see above).
+            None => {
+                self.window_end = Some(end);
+                self.counted = self.counted.max(announced.count);
+            }
+            // The server began another window while we counted in the last: this
+            // answer is its first, and it ends more than the rounding of `reset`
+            // after the end we know. (Answers come in any order: a late first
+            // answer of the window we know ends about when it does.) What we
+            // counted stays counted: answers of the new window may have come first.
+            Some(known) if announced.count <= 1 && end > known + RESET_ROUNDING => {
+                self.window_end = Some(end);
+            }
+            Some(_) => self.counted = self.counted.max(announced.count),
         }
     }
 }
@@ -182,6 +212,72 @@ mod tests {
             started.elapsed() < Duration::from_millis(100),
             "a new window"
         );
+    }
+
+    #[test]
+    fn an_answer_from_the_last_window_does_not_end_this_one() {
+        let pacer = Pacer::new(RateLimit::Auto);
+        let control = Control::default();
+        let first = pacer.admit(&control).unwrap();
+        pacer.answered(first, announced(20, 1, 2), None);
+        let late = pacer.admit(&control).unwrap();
+        // The window ends while `late` is in flight; the next request starts another.
+        pacer.state.lock().unwrap().window_end = Some(Instant::now() - Duration::from_secs(1));
+        let next = pacer.admit(&control).unwrap();
+        // `late` was the 19th of the last window, which had a second left.
+        pacer.answered(late, announced(20, 19, 1), None);
+        {
+            let state = pacer.state.lock().unwrap();
+            assert_eq!(
+                state.window_end, None,
+                "the last window's end is not this one's"
+            );
+            assert_eq!(state.counted, 1, "counted here, to be safe");
+        }
+        let answered_at = Instant::now();
+        pacer.answered(next, announced(20, 2, 2), None);
+        let state = pacer.state.lock().unwrap();
+        assert_eq!(state.counted, 2);
+        assert!(state.window_end.unwrap() >= answered_at + Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_new_window_lets_through_no_more_than_its_budget_before_its_first_answer() {
+        let pacer = Pacer::new(RateLimit::Auto);
+        let control = Control::default();
+        let first = pacer.admit(&control).unwrap();
+        pacer.answered(first, announced(2, 2, 1), None);
+        pacer.state.lock().unwrap().window_end = Some(Instant::now() - Duration::from_secs(1));
+        let _in_flight = [
+            pacer.admit(&control).unwrap(),
+            pacer.admit(&control).unwrap(),
+        ];
+        let mut state = pacer.state.lock().unwrap();
+        assert_eq!(state.auto_wait(Instant::now()), Some(WAIT_SLICE));
+    }
+
+    #[test]
+    fn a_late_first_answer_does_not_uncount_the_window() {
+        let pacer = Pacer::new(RateLimit::Auto);
+        let control = Control::default();
+        let permits: Vec<Permit> = (0..8).map(|_| pacer.admit(&control).unwrap()).collect();
+        for (permit, count) in permits.into_iter().zip([8, 3, 1, 2, 7, 6, 4, 5]) {
+            pacer.answered(permit, announced(20, count, 2), None);
+        }
+        assert_eq!(pacer.state.lock().unwrap().counted, 8);
+    }
+
+    #[test]
+    fn a_first_answer_ending_a_window_later_starts_another() {
+        let pacer = Pacer::new(RateLimit::Auto);
+        let control = Control::default();
+        let first = pacer.admit(&control).unwrap();
+        pacer.answered(first, announced(20, 12, 1), None);
+        let next = pacer.admit(&control).unwrap();
+        pacer.answered(next, announced(20, 1, 3), None);
+        let state = pacer.state.lock().unwrap();
+        assert!(state.window_end.unwrap() > Instant::now() + Duration::from_secs(2));
+        assert_eq!(state.counted, 12, "never fewer than may be counted");
     }
 
     #[test]
