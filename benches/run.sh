@@ -50,7 +50,7 @@ if ! command -v wrk >/dev/null; then
 fi
 
 # --- the official SDK's venv -------------------------------------------------
-if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys, orjson; \
+if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys, orjson, uvloop; \
         sys.exit(m.version('PureCloudPlatformClientV2') != '$SDK_VERSION')" 2>/dev/null; then
     say "creating $VENV with PureCloudPlatformClientV2==$SDK_VERSION"
     rm -rf "$VENV"
@@ -63,7 +63,7 @@ if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys, orjson; \
         python3 -m venv "$VENV"
     fi
     "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-        "PureCloudPlatformClientV2==$SDK_VERSION" "orjson>=3.9"
+        "PureCloudPlatformClientV2==$SDK_VERSION" "orjson>=3.9" "uvloop>=0.19"
 fi
 
 # --- builds ----------------------------------------------------------------
