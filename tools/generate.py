@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes every file generated from the library's tables (operations, helpers, config
-keys): the Python wrapper's and the .NET wrapper's operation code and options, and the
-README's generated sections.
+keys) and the API's models (``spec/models.json``): the Python wrapper's operation code
+and models, the .NET wrapper's operation code and options, and the README's generated
+sections.
 
 The tables come from the built library itself (``gp_operations_json()``,
 ``gp_helpers_json()`` and ``gp_config_keys_json()``, loaded with ctypes), so nothing
@@ -24,7 +25,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from generators import csharp_options, csharp_wrapper, python_wrapper, readme  # noqa: E402
+from generators import csharp_options, csharp_wrapper, python_models, python_wrapper, readme  # noqa: E402
 
 LIBRARY_FILES = {
     "linux": "libgenesys_presence.so",
@@ -60,8 +61,10 @@ def read(relative):
 
 def outputs(operations, helpers, config_keys):
     """[(path from the root, the text it should hold)]."""
+    spec = json.loads(read(python_models.SPEC))
     return [
         (python_wrapper.OUTPUT, python_wrapper.render(operations, helpers, config_keys)),
+        (python_models.OUTPUT, python_models.render(spec)),
         (csharp_wrapper.OUTPUT, csharp_wrapper.render(operations, helpers)),
         (csharp_options.OUTPUT, csharp_options.render(config_keys)),
         (readme.OUTPUT, readme.render(operations, helpers, config_keys, read(readme.OUTPUT))),

@@ -2,7 +2,7 @@
 # Runs the Python wrapper's tests (pytest). Call it from the repository root,
 # with the library built (target/release or target/debug) or GENESYS_PRESENCE_LIB
 # set to it. Creates .venv at the repository root with pytest, the package's
-# one dependency, orjson, and websocket-client, if missing.
+# one dependency, orjson, websocket-client and mypy, if missing.
 # Extra arguments go to pytest, e.g. bindings/python/run_tests.sh -k concurrency
 set -euo pipefail
 
@@ -16,10 +16,11 @@ if [ ! -x .venv/bin/python ]; then
     echo "run_tests.sh: creating .venv"
     "$PYTHON" -m venv .venv
 fi
-# websocket-client only for the README's sandbox example; the package needs orjson alone.
-if ! .venv/bin/python -c "import pytest, orjson, websocket" 2>/dev/null; then
+# websocket-client only for the README's sandbox example, mypy for the typing test; the
+# package needs orjson alone.
+if ! .venv/bin/python -c "import pytest, orjson, websocket, mypy" 2>/dev/null; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check pytest "orjson>=3.9" \
-        websocket-client
+        websocket-client "mypy>=1.10,<2"
 fi
 
 # The tests import genesys_presence from bindings/python (not an installed copy)

@@ -53,16 +53,22 @@ def _wrap(text: str, indent: str, subsequent: Optional[str] = None) -> List[str]
 def _payload_hint(payload: Optional[Dict[str, Any]], *, argument: bool) -> str:
     if payload is None:
         return "None"
-    if argument:
-        return "Sequence[Mapping[str, Any]]" if payload["list"] else "Mapping[str, Any]"
-    return "List[Dict[str, Any]]" if payload["list"] else "Dict[str, Any]"
-
-
-def _payload_words(payload: Dict[str, Any]) -> str:
     model = payload["model"]
+    if argument:
+        one = f"Union[{model}, Mapping[str, Any]]"
+        return f"Sequence[{one}]" if payload["list"] else one
+    return f"List[{model}]" if payload["list"] else model
+
+
+def _payload_words(payload: Dict[str, Any], *, argument: bool) -> str:
+    model = payload["model"]
+    if argument:
+        if payload["list"]:
+            return f"a list of :class:`~genesys_presence.models.{model}` (or dicts of its JSON)"
+        return f"a :class:`~genesys_presence.models.{model}` (or a dict of its JSON)"
     if payload["list"]:
-        return f"a list of ``{model}`` objects, as dicts"
-    return f"the ``{model}`` object, as a dict"
+        return f"a list of :class:`~genesys_presence.models.{model}`"
+    return f"a :class:`~genesys_presence.models.{model}`"
 
 
 def _query_hint(param: Dict[str, Any]) -> str:
@@ -95,15 +101,22 @@ def _signature(name: str, parameters: List[str], returns: str) -> List[str]:
 
 
 def _call_line(
-    operation_id: str, pairs: List[str], call: str = "_operation", extra: List[str] = ()
+    operation_id: str,
+    pairs: List[str],
+    call: str = "_operation",
+    extra: List[str] = (),
+    returns: Optional[str] = None,
 ) -> List[str]:
-    """``return self.<call>("<id>", {<pairs>}, <extra>...)``, wrapped to fit."""
+    """``return cast(<returns>, self.<call>("<id>", {<pairs>}, <extra>...))``, or the
+    call alone when it returns nothing, wrapped to fit."""
+    # A quoted type: nothing to evaluate at run time.
+    head = f"{INDENT * 2}self.{call}(" if returns is None else f"{INDENT * 2}return cast(\"{returns}\", self.{call}("
+    close = ")" if returns is None else "))"
     tail = "".join(f", {arg}" for arg in extra)
-    start = f'{INDENT * 2}return self.{call}("{operation_id}", '
-    one_line = start + "{" + ", ".join(pairs) + "}" + tail + ")"
+    one_line = f'{head}"{operation_id}", ' + "{" + ", ".join(pairs) + "}" + tail + close
     if len(one_line) <= WIDTH:
         return [one_line]
-    lines = [f"{INDENT * 2}return self.{call}(", f'{INDENT * 3}"{operation_id}",']
+    lines = [head, f'{INDENT * 3}"{operation_id}",']
     params_line = f"{INDENT * 3}{{" + ", ".join(pairs) + "},"
     if len(params_line) <= WIDTH:
         lines.append(params_line)
@@ -112,7 +125,7 @@ def _call_line(
         lines += [f"{INDENT * 4}{pair}," for pair in pairs]
         lines.append(f"{INDENT * 3}}},")
     lines += [f"{INDENT * 3}{arg}," for arg in extra]
-    return lines + [f"{INDENT * 2})"]
+    return lines + [f"{INDENT * 2}{close}"]
 
 
 def _method(operation: Dict[str, Any], methods_by_endpoint: Dict[str, str]) -> List[str]:
@@ -159,18 +172,15 @@ def _method(operation: Dict[str, Any], methods_by_endpoint: Dict[str, str]) -> L
     for param in path_params:
         doc += _arg_doc(param, arg_indent)
     if body is not None:
-        doc += _wrap(f"body: {_payload_words(body)}.", arg_indent, arg_indent + INDENT)
+        doc += _wrap(f"body: {_payload_words(body, argument=True)}.", arg_indent, arg_indent + INDENT)
     for param in query_params:
         doc += _arg_doc(param, arg_indent)
 
     doc += ["", f"{doc_indent}Returns:"]
     response = operation["response"]
+    words = _payload_words(response, argument=False) if response else ""
     doc += _wrap(
-        (
-            _payload_words(response)[0].upper() + _payload_words(response)[1:] + "."
-            if response
-            else "None: the API returns no body."
-        ),
+        words[0].upper() + words[1:] + "." if response else "None: the API returns no body.",
         arg_indent,
     )
     doc += ["", f"{doc_indent}Permissions: {_permissions(operation['permissions'])}"]
@@ -179,7 +189,9 @@ def _method(operation: Dict[str, Any], methods_by_endpoint: Dict[str, str]) -> L
     pairs = [f'"{p["name"]}": {snake_case(p["name"])}' for p in operation["params"]]
     if body is not None:
         pairs.append('"body": body')
-    return _signature(name, parameters, returns) + doc + _call_line(operation_id, pairs)
+    extra = [] if response is None else [response["model"]] + (["many=True"] if response["list"] else [])
+    call = _call_line(operation_id, pairs, extra=extra, returns=None if response is None else returns)
+    return _signature(name, parameters, returns) + doc + call
 
 
 def _helper_method(helper: Dict[str, Any]) -> List[str]:
@@ -187,8 +199,12 @@ def _helper_method(helper: Dict[str, Any]) -> List[str]:
     the rest keyword-only; it answers one list."""
     required = [p for p in helper["params"] if p["required"]]
     optional = [p for p in helper["params"] if not p["required"]]
-    hints = {"array": "Sequence[str]", "body": "Sequence[Mapping[str, Any]]"}
-    parameters = [f"{snake_case(p['name'])}: {hints[p['type']]}" for p in required]
+    hints = {"array": "Sequence[str]"}
+    parameters = [
+        f"{snake_case(p['name'])}: "
+        + (f"Sequence[Union[{p['model']}, Mapping[str, Any]]]" if p["type"] == "body" else hints[p["type"]])
+        for p in required
+    ]
     parameters.append("*")
     optional_hints = {"integer": "Optional[int]", "string": "Optional[str]"}
     parameters += [f"{snake_case(p['name'])}: {optional_hints[p['type']]} = None" for p in optional]
@@ -199,7 +215,7 @@ def _helper_method(helper: Dict[str, Any]) -> List[str]:
     doc[0] = f'{doc_indent}"""{doc[0].strip()}'
     doc += ["", f"{doc_indent}Args:"]
     for param in helper["params"]:
-        what = f" (``{param['model']}`` dicts)" if param.get("model") else ""
+        what = f" (``{param['model']}`` models or dicts)" if param.get("model") else ""
         optional_text = "" if param["required"] else "; optional"
         text = f"{snake_case(param['name'])}: {_doc_text(param['description'])}{what}{optional_text}."
         doc += _wrap(text, arg_indent, arg_indent + INDENT)
@@ -207,7 +223,7 @@ def _helper_method(helper: Dict[str, Any]) -> List[str]:
     doc.append(f"{arg_indent}progress: callable(done, total) after each request; optional.")
     doc.append(f"{arg_indent}cancel: a :class:`~genesys_presence.Cancel` to stop the call; optional.")
     doc += ["", f"{doc_indent}Returns:"]
-    doc += _wrap(f"A list of ``{helper['response']}`` objects, as dicts.", arg_indent)
+    doc += _wrap(f"A list of :class:`~genesys_presence.models.{helper['response']}`.", arg_indent)
     doc += ["", f"{doc_indent}Raises:"]
     doc += _wrap(
         "PresenceError: when some users are not read or not set: the first failure, "
@@ -224,8 +240,10 @@ def _helper_method(helper: Dict[str, Any]) -> List[str]:
         for p in helper["params"]
     ]
     name = snake_case(helper["name"])
-    returns = "List[Dict[str, Any]]"
-    call = _call_line(helper["name"], pairs, "_helper", ["progress", "cancel"])
+    returns = f"List[{helper['response']}]"
+    call = _call_line(
+        helper["name"], pairs, "_helper", [helper["response"], "progress", "cancel"], returns=returns
+    )
     return _signature(name, parameters, returns) + doc + call
 
 
@@ -248,15 +266,16 @@ HEADER = '''\
 Names follow the official Python SDK (``PureCloudPlatformClientV2.PresenceApi``):
 the method is the snake_case ``operationId`` and parameters are the snake_case API
 names. Path parameters and ``body`` are positional-or-keyword and required; query
-parameters are keyword-only and default to None (not sent). Bodies are plain dicts
-(lists of dicts for bulk operations), results are the parsed JSON. Every method
-goes through ``PresenceClient._operation``; the helpers past the API's per-request
-limits (``..._all``) through ``PresenceClient._helper``.
+parameters are keyword-only and default to None (not sent). Bodies are models of
+:mod:`genesys_presence.models` or dicts of the API's JSON (lists of either for bulk
+operations); results are models. Every method goes through
+``PresenceClient._operation``; the helpers past the API's per-request limits
+(``..._all``) through ``PresenceClient._helper``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union, cast
 
 if TYPE_CHECKING:  # annotations only: _calls imports the library this module precedes
     from ._calls import Cancel, Progress
@@ -299,7 +318,13 @@ def render(
         raise SystemExit(f"operations map to the same method name: {duplicates}")
 
     (retry,) = [key for key in config_keys if key["name"] == "retry"]
-    lines = [HEADER, ""]
+    models = sorted(
+        {op[key]["model"] for op in operations for key in ("body", "response") if op[key]}
+        | {helper["response"] for helper in helpers}
+        | {p["model"] for helper in helpers for p in helper["params"] if p.get("model")}
+    )
+    imports = "\nfrom .models import (\n" + "".join(f"    {model},\n" for model in models) + ")\n"
+    lines = [HEADER.replace("\nif TYPE_CHECKING:", imports + "\nif TYPE_CHECKING:"), ""]
     lines += _keywords(
         "CONFIG_KEYWORDS",
         config_keys,
@@ -328,10 +353,19 @@ def render(
         '    """One method per Presence API operation and per helper past the API\'s limits;',
         '    mixed into ``PresenceClient``."""',
         "",
-        "    def _operation(self, operation_id: str, params: Dict[str, Any]) -> Any:",
+        "    def _operation(",
+        "        self, operation_id: str, params: Dict[str, Any], model: Any = None, many: bool = False",
+        "    ) -> Any:",
         "        raise NotImplementedError",
         "",
-        "    def _helper(self, function: str, params: Dict[str, Any]) -> Any:",
+        "    def _helper(",
+        "        self,",
+        "        function: str,",
+        "        params: Dict[str, Any],",
+        "        model: Any,",
+        "        progress: Optional[Progress] = None,",
+        "        cancel: Optional[Cancel] = None,",
+        "    ) -> Any:",
         "        raise NotImplementedError",
     ]
     for operation in operations:

@@ -21,6 +21,7 @@ except ImportError:  # run from a source checkout without `pip install`
     import genesys_presence
 
 from genesys_presence import HttpError, PresenceClient, PresenceError
+from genesys_presence.models import PresenceDefinition, UserPresence
 
 
 def main() -> int:
@@ -52,22 +53,22 @@ def main() -> int:
     with PresenceClient(**config) as client:
         print("\n== System presences")
         for presence in client.get_systempresences():
-            print(f"  {presence.get('name')}")
+            print(f"  {presence.name}")
 
         print("\n== Presence definitions")
         busy_id = None
-        for definition in client.get_presence_definitions(deactivated="false")["entities"]:
-            print(f"  {definition['systemPresence']:<10} {definition['id']}")
-            if busy_id is None and definition["systemPresence"] == "Busy":
-                busy_id = definition["id"]
+        for definition in client.get_presence_definitions(deactivated="false").entities or []:
+            print(f"  {definition.system_presence:<10} {definition.id}")
+            if busy_id is None and definition.system_presence == "Busy":
+                busy_id = definition.id
 
         if user_id and busy_id:
             print(f"\n== Set user {user_id} to Busy")
-            presence = client.patch_user_presences_purecloud(
-                user_id,
-                {"presenceDefinition": {"id": busy_id}, "message": "In a meeting until 3pm"},
+            change = UserPresence(
+                presence_definition=PresenceDefinition(id=busy_id), message="In a meeting until 3pm"
             )
-            print(f"  {presence}")
+            answer = client.patch_user_presences_purecloud(user_id, change)
+            print(f"  {answer}")
         else:
             print("\n(no GENESYS_CLOUD_USER_ID: not changing anyone's presence)")
 
@@ -77,8 +78,8 @@ def main() -> int:
             "99999999-0000-0000-0000-000000000000",
         ]
         for entry in client.get_users_presences_purecloud_bulk(id=ids):
-            system_presence = (entry.get("presenceDefinition") or {}).get("systemPresence", "")
-            print(f"  {entry.get('userId')}  {system_presence:<8} {entry.get('message', '')}")
+            system_presence = entry.presence_definition.system_presence if entry.presence_definition else ""
+            print(f"  {entry.user_id}  {system_presence or '':<8} {entry.message or ''}")
 
         print("\n== An error, as the API reports it")
         try:

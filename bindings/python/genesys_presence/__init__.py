@@ -1,19 +1,22 @@
 """A Genesys Cloud Presence API client, backed by the genesys-presence native library.
 
 Method and parameter names are those of the official SDK's ``PresenceApi``
-(``PureCloudPlatformClientV2``), so moving over is mostly a search-and-replace;
-bodies are dicts and results are parsed JSON. Example::
+(``PureCloudPlatformClientV2``), and so are the models of
+:mod:`genesys_presence.models`, so moving over is mostly a search-and-replace.
+Results are models; bodies are models or dicts of the API's JSON. Example::
 
     from genesys_presence import PresenceClient, HttpError
+    from genesys_presence.models import PresenceDefinition, UserPresence
 
     with PresenceClient(environment="mypurecloud.ie",
                         client_id="...", client_secret="...") as client:
         presence = client.get_user_presences_purecloud(user_id)
-        print(presence["presenceDefinition"]["systemPresence"])
+        print(presence.presence_definition.system_presence)
         client.patch_user_presences_purecloud(
-            user_id, {"presenceDefinition": {"id": busy_id}, "message": "In a meeting"})
+            user_id, UserPresence(presence_definition=PresenceDefinition(id=busy_id),
+                                  message="In a meeting"))
         for entry in client.get_users_presences_purecloud_bulk(id=[user_id, other_id]):
-            print(entry)
+            print(entry.user_id, entry.message)
         try:
             client.get_presence_source("no-such-source")
         except HttpError as error:
@@ -25,6 +28,7 @@ at the same time. The native library is loaded on first use: see
 """
 
 from ._calls import Cancel
+from ._model import InvalidTypeError
 from .client import PresenceClient, library_version, operations
 from .errors import (
     AuthError,
@@ -48,6 +52,7 @@ __all__ = [
     "HttpError",
     "InternalError",
     "InvalidArgumentError",
+    "InvalidTypeError",
     "LibraryNotFoundError",
     "PresenceClient",
     "PresenceError",

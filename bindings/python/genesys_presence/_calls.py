@@ -35,7 +35,7 @@ class Cancel:
     """
 
     def __init__(self) -> None:
-        self._handle: Optional[int] = _ffi.lib().gp_cancel_new()
+        self._handle: int = _ffi.lib().gp_cancel_new()  # 0 once freed
         self._cancelled = False
 
     def cancel(self) -> None:
@@ -53,7 +53,7 @@ class Cancel:
 
     def __del__(self) -> None:
         # A call holds a reference to its Cancel while it runs: none is using it now.
-        handle, self._handle = self._handle, None
+        handle, self._handle = self._handle, 0
         if handle:
             try:
                 _ffi.lib().gp_cancel_free(handle)
@@ -110,9 +110,9 @@ def _start_interrupt_watcher() -> None:
 
 def _thread_cancel() -> int:
     """This thread's native cancel for calls without one of their own, reused."""
-    handle = getattr(_local, "cancel", None)
+    handle: Optional[int] = getattr(_local, "cancel", None)
     if handle is None:
-        handle = _local.cancel = _ffi.lib().gp_cancel_new()
+        handle = _local.cancel = int(_ffi.lib().gp_cancel_new())
     return handle
 
 
@@ -126,7 +126,7 @@ def run(
     """``gp_call_with`` for ``name`` (an operation or a helper), stoppable by ``cancel``,
     a raising ``progress`` callback, or Ctrl-C on the main thread."""
     own = cancel is None
-    handle = _thread_cancel() if own else cancel._handle  # noqa: SLF001
+    handle: int = _thread_cancel() if cancel is None else cancel._handle  # noqa: SLF001
     options = _ffi.CallOptions()
     options.cancel = handle
     raised: List[BaseException] = []
@@ -161,7 +161,7 @@ def run(
                 _running.discard(handle)
                 interrupted = handle in _interrupted
                 _interrupted.discard(handle)
-        if raised and not own:
+        if raised and cancel is not None:
             cancel._cancelled = True  # noqa: SLF001 - the callback's error cancelled it
         if own and (interrupted or raised):
             # Requested for good: this thread's next call gets a fresh one.

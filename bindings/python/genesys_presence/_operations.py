@@ -5,15 +5,31 @@
 Names follow the official Python SDK (``PureCloudPlatformClientV2.PresenceApi``):
 the method is the snake_case ``operationId`` and parameters are the snake_case API
 names. Path parameters and ``body`` are positional-or-keyword and required; query
-parameters are keyword-only and default to None (not sent). Bodies are plain dicts
-(lists of dicts for bulk operations), results are the parsed JSON. Every method
-goes through ``PresenceClient._operation``; the helpers past the API's per-request
-limits (``..._all``) through ``PresenceClient._helper``.
+parameters are keyword-only and default to None (not sent). Bodies are models of
+:mod:`genesys_presence.models` or dicts of the API's JSON (lists of either for bulk
+operations); results are models. Every method goes through
+``PresenceClient._operation``; the helpers past the API's per-request limits
+(``..._all``) through ``PresenceClient._helper``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union, cast
+
+from .models import (
+    MutableUserPresence,
+    OrganizationPresence,
+    OrganizationPresenceDefinition,
+    OrganizationPresenceDefinitionEntityListing,
+    OrganizationPresenceEntityListing,
+    PresenceSettings,
+    Source,
+    SourceEntityListing,
+    SystemPresence,
+    UcUserPresence,
+    UserPresence,
+    UserPrimarySource,
+)
 
 if TYPE_CHECKING:  # annotations only: _calls imports the library this module precedes
     from ._calls import Cancel, Progress
@@ -100,10 +116,19 @@ class PresenceOperations:
     """One method per Presence API operation and per helper past the API's limits;
     mixed into ``PresenceClient``."""
 
-    def _operation(self, operation_id: str, params: Dict[str, Any]) -> Any:
+    def _operation(
+        self, operation_id: str, params: Dict[str, Any], model: Any = None, many: bool = False
+    ) -> Any:
         raise NotImplementedError
 
-    def _helper(self, function: str, params: Dict[str, Any]) -> Any:
+    def _helper(
+        self,
+        function: str,
+        params: Dict[str, Any],
+        model: Any,
+        progress: Optional[Progress] = None,
+        cancel: Optional[Cancel] = None,
+    ) -> Any:
         raise NotImplementedError
 
     def delete_presencedefinition(self, presence_id: str) -> None:
@@ -126,7 +151,7 @@ class PresenceOperations:
 
         Permissions: all of ``presence:presenceDefinition:delete``.
         """
-        return self._operation("deletePresencedefinition", {"presenceId": presence_id})
+        self._operation("deletePresencedefinition", {"presenceId": presence_id})
 
     def delete_presence_definition(self, definition_id: str) -> None:
         """Delete a Presence Definition.
@@ -142,10 +167,7 @@ class PresenceOperations:
 
         Permissions: not documented.
         """
-        return self._operation(
-            "deletePresenceDefinition",
-            {"definitionId": definition_id},
-        )
+        self._operation("deletePresenceDefinition", {"definitionId": definition_id})
 
     def delete_presence_source(self, source_id: str) -> None:
         """Delete a Presence Source.
@@ -161,14 +183,14 @@ class PresenceOperations:
 
         Permissions: any of ``presence:source:delete``, ``presence:source:edit``.
         """
-        return self._operation("deletePresenceSource", {"sourceId": source_id})
+        self._operation("deletePresenceSource", {"sourceId": source_id})
 
     def get_presencedefinition(
         self,
         presence_id: str,
         *,
         locale_code: Union[str, bool, None] = None,
-    ) -> Dict[str, Any]:
+    ) -> OrganizationPresence:
         """Get a Presence Definition.
 
         ``GET /api/v2/presencedefinitions/{presenceId}`` (operation
@@ -186,21 +208,22 @@ class PresenceOperations:
                 to fetch everything. Query parameter ``localeCode``; optional.
 
         Returns:
-            The ``OrganizationPresence`` object, as a dict.
+            A :class:`~genesys_presence.models.OrganizationPresence`.
 
         Permissions: all of ``presence:presenceDefinition:view``.
         """
-        return self._operation(
+        return cast("OrganizationPresence", self._operation(
             "getPresencedefinition",
             {"presenceId": presence_id, "localeCode": locale_code},
-        )
+            OrganizationPresence,
+        ))
 
     def get_presence_definition(
         self,
         definition_id: str,
         *,
         locale_code: Union[str, bool, None] = None,
-    ) -> Dict[str, Any]:
+    ) -> OrganizationPresenceDefinition:
         """Get a Presence Definition.
 
         ``GET /api/v2/presence/definitions/{definitionId}`` (operation
@@ -212,14 +235,15 @@ class PresenceOperations:
                 to fetch everything. Query parameter ``localeCode``; optional.
 
         Returns:
-            The ``OrganizationPresenceDefinition`` object, as a dict.
+            A :class:`~genesys_presence.models.OrganizationPresenceDefinition`.
 
         Permissions: not documented.
         """
-        return self._operation(
+        return cast("OrganizationPresenceDefinition", self._operation(
             "getPresenceDefinition",
             {"definitionId": definition_id, "localeCode": locale_code},
-        )
+            OrganizationPresenceDefinition,
+        ))
 
     def get_presencedefinitions(
         self,
@@ -228,7 +252,7 @@ class PresenceOperations:
         page_size: Optional[int] = None,
         deleted: Union[str, bool, None] = None,
         locale_code: Union[str, bool, None] = None,
-    ) -> Dict[str, Any]:
+    ) -> OrganizationPresenceEntityListing:
         """Get an Organization's list of Presence Definitions.
 
         ``GET /api/v2/presencedefinitions`` (operation ``getPresencedefinitions``).
@@ -247,11 +271,11 @@ class PresenceOperations:
                 to fetch everything. Query parameter ``localeCode``; optional.
 
         Returns:
-            The ``OrganizationPresenceEntityListing`` object, as a dict.
+            A :class:`~genesys_presence.models.OrganizationPresenceEntityListing`.
 
         Permissions: none.
         """
-        return self._operation(
+        return cast("OrganizationPresenceEntityListing", self._operation(
             "getPresencedefinitions",
             {
                 "pageNumber": page_number,
@@ -259,7 +283,8 @@ class PresenceOperations:
                 "deleted": deleted,
                 "localeCode": locale_code,
             },
-        )
+            OrganizationPresenceEntityListing,
+        ))
 
     def get_presence_definitions(
         self,
@@ -267,7 +292,7 @@ class PresenceOperations:
         deactivated: Union[str, bool, None] = None,
         division_id: Optional[Sequence[str]] = None,
         locale_code: Union[str, bool, None] = None,
-    ) -> Dict[str, Any]:
+    ) -> OrganizationPresenceDefinitionEntityListing:
         """Get a list of Presence Definitions.
 
         ``GET /api/v2/presence/definitions`` (operation ``getPresenceDefinitions``).
@@ -283,32 +308,38 @@ class PresenceOperations:
                 to fetch everything. Query parameter ``localeCode``; optional.
 
         Returns:
-            The ``OrganizationPresenceDefinitionEntityListing`` object, as a dict.
+            A
+            :class:`~genesys_presence.models.OrganizationPresenceDefinitionEntityListing`.
 
         Permissions: not documented.
         """
-        return self._operation(
+        return cast("OrganizationPresenceDefinitionEntityListing", self._operation(
             "getPresenceDefinitions",
             {
                 "deactivated": deactivated,
                 "divisionId": division_id,
                 "localeCode": locale_code,
             },
-        )
+            OrganizationPresenceDefinitionEntityListing,
+        ))
 
-    def get_presence_settings(self) -> Dict[str, Any]:
+    def get_presence_settings(self) -> PresenceSettings:
         """Get the presence settings.
 
         ``GET /api/v2/presence/settings`` (operation ``getPresenceSettings``).
 
         Returns:
-            The ``PresenceSettings`` object, as a dict.
+            A :class:`~genesys_presence.models.PresenceSettings`.
 
         Permissions: all of ``presence:settings:view``.
         """
-        return self._operation("getPresenceSettings", {})
+        return cast("PresenceSettings", self._operation(
+            "getPresenceSettings",
+            {},
+            PresenceSettings,
+        ))
 
-    def get_presence_source(self, source_id: str) -> Dict[str, Any]:
+    def get_presence_source(self, source_id: str) -> Source:
         """Get a Presence Source.
 
         ``GET /api/v2/presence/sources/{sourceId}`` (operation ``getPresenceSource``).
@@ -317,17 +348,21 @@ class PresenceOperations:
             source_id: Presence Source ID. Path parameter ``sourceId``.
 
         Returns:
-            The ``Source`` object, as a dict.
+            A :class:`~genesys_presence.models.Source`.
 
         Permissions: all of ``presence:source:view``.
         """
-        return self._operation("getPresenceSource", {"sourceId": source_id})
+        return cast("Source", self._operation(
+            "getPresenceSource",
+            {"sourceId": source_id},
+            Source,
+        ))
 
     def get_presence_sources(
         self,
         *,
         deactivated: Union[str, bool, None] = None,
-    ) -> Dict[str, Any]:
+    ) -> SourceEntityListing:
         """Get a list of Presence Sources.
 
         ``GET /api/v2/presence/sources`` (operation ``getPresenceSources``).
@@ -337,13 +372,17 @@ class PresenceOperations:
                 ``deactivated``; optional.
 
         Returns:
-            The ``SourceEntityListing`` object, as a dict.
+            A :class:`~genesys_presence.models.SourceEntityListing`.
 
         Permissions: all of ``presence:source:view``.
         """
-        return self._operation("getPresenceSources", {"deactivated": deactivated})
+        return cast("SourceEntityListing", self._operation(
+            "getPresenceSources",
+            {"deactivated": deactivated},
+            SourceEntityListing,
+        ))
 
-    def get_presence_user_primarysource(self, user_id: str) -> Dict[str, Any]:
+    def get_presence_user_primarysource(self, user_id: str) -> UserPrimarySource:
         """Get a user's Primary Presence Source.
 
         ``GET /api/v2/presence/users/{userId}/primarysource`` (operation
@@ -353,25 +392,34 @@ class PresenceOperations:
             user_id: user ID. Path parameter ``userId``.
 
         Returns:
-            The ``UserPrimarySource`` object, as a dict.
+            A :class:`~genesys_presence.models.UserPrimarySource`.
 
         Permissions: all of ``presence:userPrimarySource:view``.
         """
-        return self._operation("getPresenceUserPrimarysource", {"userId": user_id})
+        return cast("UserPrimarySource", self._operation(
+            "getPresenceUserPrimarysource",
+            {"userId": user_id},
+            UserPrimarySource,
+        ))
 
-    def get_systempresences(self) -> List[Dict[str, Any]]:
+    def get_systempresences(self) -> List[SystemPresence]:
         """Get the list of SystemPresences.
 
         ``GET /api/v2/systempresences`` (operation ``getSystempresences``).
 
         Returns:
-            A list of ``SystemPresence`` objects, as dicts.
+            A list of :class:`~genesys_presence.models.SystemPresence`.
 
         Permissions: none.
         """
-        return self._operation("getSystempresences", {})
+        return cast("List[SystemPresence]", self._operation(
+            "getSystempresences",
+            {},
+            SystemPresence,
+            many=True,
+        ))
 
-    def get_user_presence(self, user_id: str, source_id: str) -> Dict[str, Any]:
+    def get_user_presence(self, user_id: str, source_id: str) -> UserPresence:
         """Get a user's Presence.
 
         ``GET /api/v2/users/{userId}/presences/{sourceId}`` (operation
@@ -386,16 +434,17 @@ class PresenceOperations:
             source_id: Presence source ID. Path parameter ``sourceId``.
 
         Returns:
-            The ``UserPresence`` object, as a dict.
+            A :class:`~genesys_presence.models.UserPresence`.
 
         Permissions: none.
         """
-        return self._operation(
+        return cast("UserPresence", self._operation(
             "getUserPresence",
             {"userId": user_id, "sourceId": source_id},
-        )
+            UserPresence,
+        ))
 
-    def get_user_presences_purecloud(self, user_id: str) -> Dict[str, Any]:
+    def get_user_presences_purecloud(self, user_id: str) -> UserPresence:
         """Get a user's Genesys Cloud presence.
 
         ``GET /api/v2/users/{userId}/presences/purecloud`` (operation
@@ -407,18 +456,22 @@ class PresenceOperations:
             user_id: user Id. Path parameter ``userId``.
 
         Returns:
-            The ``UserPresence`` object, as a dict.
+            A :class:`~genesys_presence.models.UserPresence`.
 
         Permissions: none.
         """
-        return self._operation("getUserPresencesPurecloud", {"userId": user_id})
+        return cast("UserPresence", self._operation(
+            "getUserPresencesPurecloud",
+            {"userId": user_id},
+            UserPresence,
+        ))
 
     def get_users_presence_bulk(
         self,
         source_id: str,
         *,
         id: Optional[Sequence[str]] = None,
-    ) -> List[Dict[str, Any]]:
+    ) -> List[UcUserPresence]:
         """Get bulk user presences for a single presence source.
 
         ``GET /api/v2/users/presences/{sourceId}/bulk`` (operation
@@ -430,20 +483,22 @@ class PresenceOperations:
                 bulk. Limit 50. Query parameter ``id``, sent comma-joined; optional.
 
         Returns:
-            A list of ``UcUserPresence`` objects, as dicts.
+            A list of :class:`~genesys_presence.models.UcUserPresence`.
 
         Permissions: none.
         """
-        return self._operation(
+        return cast("List[UcUserPresence]", self._operation(
             "getUsersPresenceBulk",
             {"sourceId": source_id, "id": id},
-        )
+            UcUserPresence,
+            many=True,
+        ))
 
     def get_users_presences_purecloud_bulk(
         self,
         *,
         id: Optional[Sequence[str]] = None,
-    ) -> List[Dict[str, Any]]:
+    ) -> List[UcUserPresence]:
         """Get bulk user presences for a Genesys Cloud (PURECLOUD) presence source.
 
         ``GET /api/v2/users/presences/purecloud/bulk`` (operation
@@ -454,18 +509,23 @@ class PresenceOperations:
                 bulk. Limit 50. Query parameter ``id``, sent comma-joined; optional.
 
         Returns:
-            A list of ``UcUserPresence`` objects, as dicts.
+            A list of :class:`~genesys_presence.models.UcUserPresence`.
 
         Permissions: none.
         """
-        return self._operation("getUsersPresencesPurecloudBulk", {"id": id})
+        return cast("List[UcUserPresence]", self._operation(
+            "getUsersPresencesPurecloudBulk",
+            {"id": id},
+            UcUserPresence,
+            many=True,
+        ))
 
     def patch_user_presence(
         self,
         user_id: str,
         source_id: str,
-        body: Mapping[str, Any],
-    ) -> Dict[str, Any]:
+        body: Union[UserPresence, Mapping[str, Any]],
+    ) -> UserPresence:
         """Patch a user's Presence.
 
         ``PATCH /api/v2/users/{userId}/presences/{sourceId}`` (operation
@@ -482,23 +542,25 @@ class PresenceOperations:
         Args:
             user_id: user Id. Path parameter ``userId``.
             source_id: Presence source ID. Path parameter ``sourceId``.
-            body: the ``UserPresence`` object, as a dict.
+            body: a :class:`~genesys_presence.models.UserPresence` (or a dict of its
+                JSON).
 
         Returns:
-            The ``UserPresence`` object, as a dict.
+            A :class:`~genesys_presence.models.UserPresence`.
 
         Permissions: none.
         """
-        return self._operation(
+        return cast("UserPresence", self._operation(
             "patchUserPresence",
             {"userId": user_id, "sourceId": source_id, "body": body},
-        )
+            UserPresence,
+        ))
 
     def patch_user_presences_purecloud(
         self,
         user_id: str,
-        body: Mapping[str, Any],
-    ) -> Dict[str, Any]:
+        body: Union[UserPresence, Mapping[str, Any]],
+    ) -> UserPresence:
         """Patch a Genesys Cloud user's presence.
 
         ``PATCH /api/v2/users/{userId}/presences/purecloud`` (operation
@@ -512,19 +574,24 @@ class PresenceOperations:
 
         Args:
             user_id: user Id. Path parameter ``userId``.
-            body: the ``UserPresence`` object, as a dict.
+            body: a :class:`~genesys_presence.models.UserPresence` (or a dict of its
+                JSON).
 
         Returns:
-            The ``UserPresence`` object, as a dict.
+            A :class:`~genesys_presence.models.UserPresence`.
 
         Permissions: none.
         """
-        return self._operation(
+        return cast("UserPresence", self._operation(
             "patchUserPresencesPurecloud",
             {"userId": user_id, "body": body},
-        )
+            UserPresence,
+        ))
 
-    def post_presencedefinitions(self, body: Mapping[str, Any]) -> Dict[str, Any]:
+    def post_presencedefinitions(
+        self,
+        body: Union[OrganizationPresence, Mapping[str, Any]],
+    ) -> OrganizationPresence:
         """Create a Presence Definition.
 
         ``POST /api/v2/presencedefinitions`` (operation ``postPresencedefinitions``).
@@ -535,50 +602,67 @@ class PresenceOperations:
             :class:`DeprecationWarning`.
 
         Args:
-            body: the ``OrganizationPresence`` object, as a dict.
+            body: a :class:`~genesys_presence.models.OrganizationPresence` (or a dict of
+                its JSON).
 
         Returns:
-            The ``OrganizationPresence`` object, as a dict.
+            A :class:`~genesys_presence.models.OrganizationPresence`.
 
         Permissions: all of ``presence:presenceDefinition:add``.
         """
-        return self._operation("postPresencedefinitions", {"body": body})
+        return cast("OrganizationPresence", self._operation(
+            "postPresencedefinitions",
+            {"body": body},
+            OrganizationPresence,
+        ))
 
-    def post_presence_definitions(self, body: Mapping[str, Any]) -> Dict[str, Any]:
+    def post_presence_definitions(
+        self,
+        body: Union[OrganizationPresenceDefinition, Mapping[str, Any]],
+    ) -> OrganizationPresenceDefinition:
         """Create a Presence Definition.
 
         ``POST /api/v2/presence/definitions`` (operation ``postPresenceDefinitions``).
 
         Args:
-            body: the ``OrganizationPresenceDefinition`` object, as a dict.
+            body: a :class:`~genesys_presence.models.OrganizationPresenceDefinition` (or
+                a dict of its JSON).
 
         Returns:
-            The ``OrganizationPresenceDefinition`` object, as a dict.
+            A :class:`~genesys_presence.models.OrganizationPresenceDefinition`.
 
         Permissions: not documented.
         """
-        return self._operation("postPresenceDefinitions", {"body": body})
+        return cast("OrganizationPresenceDefinition", self._operation(
+            "postPresenceDefinitions",
+            {"body": body},
+            OrganizationPresenceDefinition,
+        ))
 
-    def post_presence_sources(self, body: Mapping[str, Any]) -> Dict[str, Any]:
+    def post_presence_sources(self, body: Union[Source, Mapping[str, Any]]) -> Source:
         """Create a Presence Source.
 
         ``POST /api/v2/presence/sources`` (operation ``postPresenceSources``).
 
         Args:
-            body: the ``Source`` object, as a dict.
+            body: a :class:`~genesys_presence.models.Source` (or a dict of its JSON).
 
         Returns:
-            The ``Source`` object, as a dict.
+            A :class:`~genesys_presence.models.Source`.
 
         Permissions: all of ``presence:source:add``.
         """
-        return self._operation("postPresenceSources", {"body": body})
+        return cast("Source", self._operation(
+            "postPresenceSources",
+            {"body": body},
+            Source,
+        ))
 
     def put_presencedefinition(
         self,
         presence_id: str,
-        body: Mapping[str, Any],
-    ) -> Dict[str, Any]:
+        body: Union[OrganizationPresence, Mapping[str, Any]],
+    ) -> OrganizationPresence:
         """Update a Presence Definition.
 
         ``PUT /api/v2/presencedefinitions/{presenceId}`` (operation
@@ -592,23 +676,25 @@ class PresenceOperations:
 
         Args:
             presence_id: Organization Presence ID. Path parameter ``presenceId``.
-            body: the ``OrganizationPresence`` object, as a dict.
+            body: a :class:`~genesys_presence.models.OrganizationPresence` (or a dict of
+                its JSON).
 
         Returns:
-            The ``OrganizationPresence`` object, as a dict.
+            A :class:`~genesys_presence.models.OrganizationPresence`.
 
         Permissions: all of ``presence:presenceDefinition:edit``.
         """
-        return self._operation(
+        return cast("OrganizationPresence", self._operation(
             "putPresencedefinition",
             {"presenceId": presence_id, "body": body},
-        )
+            OrganizationPresence,
+        ))
 
     def put_presence_definition(
         self,
         definition_id: str,
-        body: Mapping[str, Any],
-    ) -> Dict[str, Any]:
+        body: Union[OrganizationPresenceDefinition, Mapping[str, Any]],
+    ) -> OrganizationPresenceDefinition:
         """Update a Presence Definition.
 
         ``PUT /api/v2/presence/definitions/{definitionId}`` (operation
@@ -616,61 +702,72 @@ class PresenceOperations:
 
         Args:
             definition_id: Presence Definition ID. Path parameter ``definitionId``.
-            body: the ``OrganizationPresenceDefinition`` object, as a dict.
+            body: a :class:`~genesys_presence.models.OrganizationPresenceDefinition` (or
+                a dict of its JSON).
 
         Returns:
-            The ``OrganizationPresenceDefinition`` object, as a dict.
+            A :class:`~genesys_presence.models.OrganizationPresenceDefinition`.
 
         Permissions: not documented.
         """
-        return self._operation(
+        return cast("OrganizationPresenceDefinition", self._operation(
             "putPresenceDefinition",
             {"definitionId": definition_id, "body": body},
-        )
+            OrganizationPresenceDefinition,
+        ))
 
-    def put_presence_settings(self, body: Mapping[str, Any]) -> Dict[str, Any]:
+    def put_presence_settings(
+        self,
+        body: Union[PresenceSettings, Mapping[str, Any]],
+    ) -> PresenceSettings:
         """Update the presence settings.
 
         ``PUT /api/v2/presence/settings`` (operation ``putPresenceSettings``).
 
         Args:
-            body: the ``PresenceSettings`` object, as a dict.
+            body: a :class:`~genesys_presence.models.PresenceSettings` (or a dict of its
+                JSON).
 
         Returns:
-            The ``PresenceSettings`` object, as a dict.
+            A :class:`~genesys_presence.models.PresenceSettings`.
 
         Permissions: all of ``presence:settings:edit``.
         """
-        return self._operation("putPresenceSettings", {"body": body})
+        return cast("PresenceSettings", self._operation(
+            "putPresenceSettings",
+            {"body": body},
+            PresenceSettings,
+        ))
 
     def put_presence_source(
         self,
         source_id: str,
-        body: Mapping[str, Any],
-    ) -> Dict[str, Any]:
+        body: Union[Source, Mapping[str, Any]],
+    ) -> Source:
         """Update a Presence Source.
 
         ``PUT /api/v2/presence/sources/{sourceId}`` (operation ``putPresenceSource``).
 
         Args:
             source_id: Presence Source ID. Path parameter ``sourceId``.
-            body: the ``Source`` object, as a dict.
+            body: a :class:`~genesys_presence.models.Source` (or a dict of its JSON).
 
         Returns:
-            The ``Source`` object, as a dict.
+            A :class:`~genesys_presence.models.Source`.
 
         Permissions: all of ``presence:source:edit``.
         """
-        return self._operation(
+        return cast("Source", self._operation(
             "putPresenceSource",
             {"sourceId": source_id, "body": body},
-        )
+            Source,
+        ))
 
     def put_presence_user_primarysource(
         self,
         user_id: str,
-        body: Mapping[str, Any],
-    ) -> Dict[str, Any]:
+        body: Union[UserPrimarySource, Mapping[str, Any]],
+    ) -> UserPrimarySource:
         """Update a user's Primary Presence Source.
 
         ``PUT /api/v2/presence/users/{userId}/primarysource`` (operation
@@ -678,35 +775,43 @@ class PresenceOperations:
 
         Args:
             user_id: user ID. Path parameter ``userId``.
-            body: the ``UserPrimarySource`` object, as a dict.
+            body: a :class:`~genesys_presence.models.UserPrimarySource` (or a dict of
+                its JSON).
 
         Returns:
-            The ``UserPrimarySource`` object, as a dict.
+            A :class:`~genesys_presence.models.UserPrimarySource`.
 
         Permissions: all of ``presence:userPrimarySource:edit``.
         """
-        return self._operation(
+        return cast("UserPrimarySource", self._operation(
             "putPresenceUserPrimarysource",
             {"userId": user_id, "body": body},
-        )
+            UserPrimarySource,
+        ))
 
     def put_users_presences_bulk(
         self,
-        body: Sequence[Mapping[str, Any]],
-    ) -> List[Dict[str, Any]]:
+        body: Sequence[Union[MutableUserPresence, Mapping[str, Any]]],
+    ) -> List[UserPresence]:
         """Update bulk user Presences.
 
         ``PUT /api/v2/users/presences/bulk`` (operation ``putUsersPresencesBulk``).
 
         Args:
-            body: a list of ``MutableUserPresence`` objects, as dicts.
+            body: a list of :class:`~genesys_presence.models.MutableUserPresence` (or
+                dicts of its JSON).
 
         Returns:
-            A list of ``UserPresence`` objects, as dicts.
+            A list of :class:`~genesys_presence.models.UserPresence`.
 
         Permissions: any of ``presence:userPresence:edit``.
         """
-        return self._operation("putUsersPresencesBulk", {"body": body})
+        return cast("List[UserPresence]", self._operation(
+            "putUsersPresencesBulk",
+            {"body": body},
+            UserPresence,
+            many=True,
+        ))
 
     def get_users_presences_bulk_all(
         self,
@@ -716,7 +821,7 @@ class PresenceOperations:
         concurrency: Optional[int] = None,
         progress: Optional[Progress] = None,
         cancel: Optional[Cancel] = None,
-    ) -> List[Dict[str, Any]]:
+    ) -> List[UcUserPresence]:
         """The presence of any number of users in one call: one
         ``getUsersPresencesPurecloudBulk`` (or ``getUsersPresenceBulk``) per 50 ids,
         ``concurrency`` at a time over the pooled connections, each retried as
@@ -731,7 +836,7 @@ class PresenceOperations:
             cancel: a :class:`~genesys_presence.Cancel` to stop the call; optional.
 
         Returns:
-            A list of ``UcUserPresence`` objects, as dicts.
+            A list of :class:`~genesys_presence.models.UcUserPresence`.
 
         Raises:
             PresenceError: when some users are not read or not set: the first failure,
@@ -739,34 +844,36 @@ class PresenceOperations:
 
         C function: ``gp_get_users_presences_bulk_all``.
         """
-        return self._helper(
+        return cast("List[UcUserPresence]", self._helper(
             "getUsersPresencesBulkAll",
             {"id": list(id), "sourceId": source_id, "concurrency": concurrency},
+            UcUserPresence,
             progress,
             cancel,
-        )
+        ))
 
     def put_users_presences_bulk_all(
         self,
-        body: Sequence[Mapping[str, Any]],
+        body: Sequence[Union[MutableUserPresence, Mapping[str, Any]]],
         *,
         concurrency: Optional[int] = None,
         progress: Optional[Progress] = None,
         cancel: Optional[Cancel] = None,
-    ) -> List[Dict[str, Any]]:
+    ) -> List[UserPresence]:
         """Sets the presence of any number of users in one call: ``putUsersPresencesBulk``
         50 entries at a time, ``concurrency`` at once; the answers concatenated. Every
         request is tried; when some users are not set, the error names each one
         (``failures``) and carries the answers for the others (``succeeded``).
 
         Args:
-            body: the changes, as many as needed (``MutableUserPresence`` dicts).
+            body: the changes, as many as needed (``MutableUserPresence`` models or
+                dicts).
             concurrency: requests in flight at once, 1 to 64 (default 8); optional.
             progress: callable(done, total) after each request; optional.
             cancel: a :class:`~genesys_presence.Cancel` to stop the call; optional.
 
         Returns:
-            A list of ``UserPresence`` objects, as dicts.
+            A list of :class:`~genesys_presence.models.UserPresence`.
 
         Raises:
             PresenceError: when some users are not read or not set: the first failure,
@@ -774,12 +881,13 @@ class PresenceOperations:
 
         C function: ``gp_put_users_presences_bulk_all``.
         """
-        return self._helper(
+        return cast("List[UserPresence]", self._helper(
             "putUsersPresencesBulkAll",
             {"body": list(body), "concurrency": concurrency},
+            UserPresence,
             progress,
             cancel,
-        )
+        ))
 
     def get_presencedefinitions_all(
         self,
@@ -789,7 +897,7 @@ class PresenceOperations:
         locale_code: Optional[str] = None,
         progress: Optional[Progress] = None,
         cancel: Optional[Cancel] = None,
-    ) -> List[Dict[str, Any]]:
+    ) -> List[OrganizationPresence]:
         """Every organization presence definition: all pages of ``getPresencedefinitions``,
         whose parameters it takes but ``pageNumber``.
 
@@ -801,7 +909,7 @@ class PresenceOperations:
             cancel: a :class:`~genesys_presence.Cancel` to stop the call; optional.
 
         Returns:
-            A list of ``OrganizationPresence`` objects, as dicts.
+            A list of :class:`~genesys_presence.models.OrganizationPresence`.
 
         Raises:
             PresenceError: when some users are not read or not set: the first failure,
@@ -809,9 +917,10 @@ class PresenceOperations:
 
         C function: ``gp_get_presencedefinitions_all``.
         """
-        return self._helper(
+        return cast("List[OrganizationPresence]", self._helper(
             "getPresencedefinitionsAll",
             {"pageSize": page_size, "deleted": deleted, "localeCode": locale_code},
+            OrganizationPresence,
             progress,
             cancel,
-        )
+        ))

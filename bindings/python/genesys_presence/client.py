@@ -17,7 +17,8 @@ from ._operations import (
     RETRY_KEYWORDS,
     PresenceOperations,
 )
-from .errors import ClientClosedError, InternalError, InvalidArgumentError
+from ._model import Model
+from .errors import ClientClosedError, DecodeError, InternalError, InvalidArgumentError
 
 def _unknown_keyword(name: str, known: Mapping[str, str], where: str) -> InvalidArgumentError:
     """``known``: keyword -> the library's key, so that a camelCase key is recognised."""
@@ -102,8 +103,26 @@ def _encode_json(value: Any, what: str) -> bytes:
 
 
 def _encode_params(params: Mapping[str, Any], what: str) -> bytes:
-    """A ``params_json`` object: a None parameter is one not given."""
-    return _encode_json({name: value for name, value in params.items() if value is not None}, what)
+    """A ``params_json`` object: a None parameter is one not given; a body of models
+    is their JSON (``to_wire``, which checks each field's type)."""
+    params = {name: value for name, value in params.items() if value is not None}
+    body = params.get("body")
+    if isinstance(body, Model):
+        params["body"] = body.to_wire()
+    elif isinstance(body, (list, tuple)):
+        params["body"] = [item.to_wire() if isinstance(item, Model) else item for item in body]
+    return _encode_json(params, what)
+
+
+def _models(result: Any, model: Any, many: bool) -> Any:
+    """The parsed JSON `result` as `model`s (a list of them when `many`)."""
+    if result is None:
+        return None
+    if many:
+        if not isinstance(result, list):
+            raise DecodeError(f"{model.__name__}[]: expected a JSON array, got {result!r:.80}")
+        return [model.from_wire(item) for item in result]
+    return model.from_wire(result)
 
 
 def _json_default_or_null(value: Any) -> Any:
@@ -191,7 +210,7 @@ class PresenceClient(PresenceOperations):
         # exit: daemon threads may still be in a call, and module globals that
         # a __del__ would need may already be gone.
         self._free_handle = weakref.finalize(self, _ffi.free_client, self._handle)
-        self._free_handle.atexit = False
+        self._free_handle.atexit = False  # type: ignore[misc]  # typeshed's __slots__ omit it
         self._closed = False
         if log_level not in (None, "off"):
             _ffi.route_logs_to_python(self._handle)
@@ -284,8 +303,11 @@ class PresenceClient(PresenceOperations):
             )
         return self._operation(operation_id, dict(params or {}))
 
-    def _operation(self, operation_id: str, params: Dict[str, Any]) -> Any:
-        """The one path every call takes to the library."""
+    def _operation(
+        self, operation_id: str, params: Dict[str, Any], model: Any = None, many: bool = False
+    ) -> Any:
+        """The one path every call takes to the library: the parsed JSON, or `model`s
+        read from it (a list of them when `many`)."""
         if operation_id in DEPRECATED_OPERATIONS:
             replacement = DEPRECATED_OPERATIONS[operation_id]
             method = OPERATION_METHODS[operation_id]
@@ -297,7 +319,8 @@ class PresenceClient(PresenceOperations):
             )
         operation = _encode_text(operation_id, "operation_id")
         params_json = _encode_params(params, f"{operation_id}: params")
-        return self._native(operation_id, _calls.run, operation, params_json)
+        result = self._native(operation_id, _calls.run, operation, params_json)
+        return result if model is None else _models(result, model, many)
 
     def _native(self, what: str, function: Any, *args: Any) -> Any:
         """Runs ``function(handle, *args)`` with the handle held, and parses its JSON."""
@@ -319,16 +342,19 @@ class PresenceClient(PresenceOperations):
         self,
         name: str,
         params: Dict[str, Any],
+        model: Any,
         progress: Optional[Progress] = None,
         cancel: Optional[Cancel] = None,
     ) -> Any:
-        """A helper past the API's limits, by its name (``getUsersPresencesBulkAll``)."""
+        """A helper past the API's limits, by its name (``getUsersPresencesBulkAll``):
+        its list, as `model`s."""
         if progress is not None and not callable(progress):
             raise InvalidArgumentError(f"{name}: progress must be callable(done, total)")
         if cancel is not None and not isinstance(cancel, Cancel):
             raise InvalidArgumentError(f"{name}: cancel must be a genesys_presence.Cancel")
         params_json = _encode_params(params, f"{name}: params")
-        return self._native(name, _calls.run, name.encode(), params_json, progress, cancel)
+        result = self._native(name, _calls.run, name.encode(), params_json, progress, cancel)
+        return _models(result, model, many=True)
 
 
 def operations() -> List[Dict[str, Any]]:

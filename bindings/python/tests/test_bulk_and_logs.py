@@ -27,7 +27,7 @@ def test_bulk_read_of_any_number_of_users_keeps_their_order(server, client):
     bulk_echo(server)
     ids = [f"user-{n:04d}" for n in range(120)]
     presences = client.get_users_presences_bulk_all(ids, concurrency=2)
-    assert [presence["userId"] for presence in presences] == ids
+    assert [presence.user_id for presence in presences] == ids
     sizes = sorted(len(parse_qs(urlsplit(r.target).query)["id"][0].split(",")) for r in server.requests)
     assert sizes == [20, 50, 50]
     assert all(r.path == "/api/v2/users/presences/purecloud/bulk" for r in server.requests)
@@ -43,7 +43,7 @@ def test_bulk_write_in_chunks(server, client):
     server.responder = lambda request: (200, {}, json.dumps(json.loads(request.body)))
     entries = [{"id": f"u{n}", "source": "PURECLOUD", "presenceDefinition": {"id": "d"}} for n in range(60)]
     written = client.put_users_presences_bulk_all(entries, concurrency=1)
-    assert written == entries
+    assert [presence.to_wire() for presence in written] == entries
     assert [len(json.loads(r.body)) for r in server.requests] == [50, 10]
 
 
@@ -54,7 +54,7 @@ def test_all_pages_of_definitions(server, client):
         return 200, {}, json.dumps(body)
 
     server.responder = page
-    assert [d["id"] for d in client.get_presencedefinitions_all(page_size=1)] == ["p1", "p2", "p3"]
+    assert [d.id for d in client.get_presencedefinitions_all(page_size=1)] == ["p1", "p2", "p3"]
 
 
 def test_helper_errors_are_the_usual_exceptions(server, client):

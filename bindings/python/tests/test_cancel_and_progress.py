@@ -124,9 +124,7 @@ def test_users_not_set_are_named_one_by_one(sandbox):
     users = ids(120)
     users[7], users[90] = "bad-1", "bad-2"
     with sandbox.client() as client:
-        busy = next(
-            d["id"] for d in client.get_presence_definitions()["entities"] if d["systemPresence"] == "Busy"
-        )
+        busy = next(d.id for d in client.get_presence_definitions().entities if d.system_presence == "Busy")
         entries = [{"id": user, "presenceDefinition": {"id": busy}} for user in users]
         with pytest.raises(genesys_presence.HttpError) as raised:
             client.put_users_presences_bulk_all(entries)

@@ -287,14 +287,17 @@ def test_nulls_uuids_dataclasses_and_int_keys_in_bodies(client, server):
     }
 
 
-def test_results_are_parsed_json(client, server):
+def test_results_are_models_of_the_json(client, server):
     presence = {
         "source": "PURECLOUD",
         "presenceDefinition": {"id": "p", "systemPresence": "Available", "futureField": [1]},
         "message": "héllo 日本",
     }
     server.reply(200, json.dumps(presence, ensure_ascii=False))
-    assert client.get_user_presences_purecloud("u") == presence
+    read = client.get_user_presences_purecloud("u")
+    assert read.message == "héllo 日本" and read.presence_definition.system_presence == "Available"
+    assert read.to_wire() == presence
+    assert client.call("getUserPresencesPurecloud", {"userId": "u"}) == presence
     server.reply(204, "")
     assert client.delete_presence_source("s") is None
 

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from genesys_presence import PresenceClient
+from genesys_presence.models import UserPresence
 
 from support import TOKEN
 
@@ -46,7 +47,7 @@ def test_calls_run_concurrently(server):
         with ThreadPoolExecutor(PARALLEL) as pool:
             users = [f"user-{n}" for n in range(PARALLEL)]
             results = list(pool.map(client.get_user_presences_purecloud, users))
-    assert results == [{"id": user} for user in users]
+    assert results == [UserPresence(id=user) for user in users]
     assert not barrier.broken
 
 
@@ -57,7 +58,7 @@ def test_many_threads_get_their_own_answers(server):
 
         def work(thread: int) -> bool:
             return all(
-                client.get_user_presences_purecloud(f"t{thread}-{n}") == {"id": f"t{thread}-{n}"}
+                client.get_user_presences_purecloud(f"t{thread}-{n}") == UserPresence(id=f"t{thread}-{n}")
                 for n in range(25)
             )
 
@@ -77,7 +78,8 @@ def test_a_forked_child_pools_its_own_connections(client, server):
     # on one, both processes would read the one stream and could each take the
     # other's answer (another user's presence). It must open its own.
     server.responder = answer_with_connection
-    parents = client.get_user_presences_purecloud("parent")["port"]
+    # The raw path: the answers carry the port as a field no model knows.
+    parents = client.call("getUserPresencesPurecloud", {"userId": "parent"})["port"]
     reader, writer = os.pipe()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads
@@ -85,7 +87,7 @@ def test_a_forked_child_pools_its_own_connections(client, server):
     if pid == 0:  # the child: answer through the pipe, then leave without pytest's teardown
         status = 1
         try:
-            answers = [client.get_user_presences_purecloud(f"child{n}") for n in range(2)]
+            answers = [client.call("getUserPresencesPurecloud", {"userId": f"child{n}"}) for n in range(2)]
             os.write(writer, json.dumps(answers).encode())
             status = 0
         except BaseException as error:  # noqa: BLE001 - reported by the exit status
@@ -99,4 +101,4 @@ def test_a_forked_child_pools_its_own_connections(client, server):
     assert [answer["userId"] for answer in answers] == ["child0", "child1"]
     assert answers[0]["port"] != parents
     assert answers[1]["port"] == answers[0]["port"]  # the child's own pool, reused
-    assert client.get_user_presences_purecloud("parent") == {"userId": "parent", "port": parents}
+    assert client.call("getUserPresencesPurecloud", {"userId": "parent"}) == {"userId": "parent", "port": parents}

@@ -27,7 +27,7 @@ import pytest
 
 from support import TOKEN, empty_reply, load_fixture, operations_by_id
 
-from genesys_presence import InvalidArgumentError, PresenceClient
+from genesys_presence import InvalidArgumentError, PresenceClient, models
 from genesys_presence._operations import DEPRECATED_OPERATIONS, OPERATION_METHODS
 
 CASES = load_fixture()
@@ -135,7 +135,8 @@ def test_matches_official_sdk(client, server, case):
 
     result = call_method(client, case)
     response = operation["response"]
-    assert result == (None if response is None else [] if response["list"] else {})
+    empty = None if response is None else [] if response["list"] else getattr(models, response["model"])()
+    assert result == empty
     request = server.only_request()
 
     assert request.method == sent["method"]
