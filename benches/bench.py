@@ -327,6 +327,7 @@ def main():
         commands = {
             "official": ([args.python, worker, "official", args.base, args.ids], env_python),
             "python": ([args.python, worker, "ours", args.base, args.ids], env_ours),
+            "python_raw": ([args.python, worker, "raw", args.base, args.ids], env_ours),
             "abi": ([args.abi, args.base, args.ids], None),
             "floor": ([args.floor, args.base, args.ids], None),
             "settings": ([args.floor, args.base, args.ids, "--library-settings"], None),

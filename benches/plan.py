@@ -6,6 +6,7 @@ import os
 CONTENDERS = [
     ("official", "official SDK"),
     ("python", "Python wrapper"),
+    ("python_raw", "Python wrapper, raw JSON"),
     ("abi", "C ABI (C)"),
     ("floor", "ureq floor"),
     ("settings", "floor, library settings"),

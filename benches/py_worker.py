@@ -1,16 +1,17 @@
 """A Python contender of the benchmark: the official SDK or our wrapper.
 
-    py_worker.py official|ours BASE_URL IDS_JSON
+    py_worker.py official|ours|raw BASE_URL IDS_JSON
 
 Speaks the workers' line protocol on stdin/stdout (see benches/README.md):
 ``run OP THREADS CALLS`` -> ``ok WALL_NS CPU_NS LATENCY_NS...`` (or ``err MESSAGE``),
 ``quit``. Every answer is checked (type and length), so a contender that
 errors or returns the wrong thing stops the benchmark.
 
-Both are used as their users use them: the official SDK through one
-``ApiClient`` (shared by all threads) and ``PresenceApi`` with model objects
-for bodies; ours through one ``PresenceClient`` with dicts. Bodies are built
-once, outside the timed calls, for both.
+Each is used as its users use it: the official SDK through one ``ApiClient``
+(shared by all threads) and ``PresenceApi`` with model objects for bodies; ours
+through one ``PresenceClient``, its typed methods with models for bodies (``ours``)
+or its raw-JSON path, ``call()`` with dicts (``raw``). Bodies are built once,
+outside the timed calls, for all.
 """
 
 import json
@@ -105,18 +106,22 @@ class Official:
 
 
 class Ours:
-    """genesys_presence.PresenceClient, the ctypes wrapper."""
+    """genesys_presence.PresenceClient, the ctypes wrapper: its typed methods, models
+    in and out."""
 
     def __init__(self, base, ids):
         import genesys_presence
+        from genesys_presence.models import MutableUserPresence, PresenceDefinition, UserPresence
 
         self.client = genesys_presence.PresenceClient(base_path=base, access_token=TOKEN)
         self.user = ids["user"]
         self.users = ids["users"]
-        self.patch_body = {"presenceDefinition": {"id": ids["busy"]}, "message": "In a meeting"}
+        self.patch_body = UserPresence(
+            presence_definition=PresenceDefinition(id=ids["busy"]), message="In a meeting")
 
         def entry(user):
-            return {"id": user, "source": "PURECLOUD", "presenceDefinition": {"id": ids["busy"]}}
+            return MutableUserPresence(
+                id=user, source="PURECLOUD", presence_definition=PresenceDefinition(id=ids["busy"]))
 
         self.put_body = [entry(user) for user in self.users]
         self.many = ten_thousand_ids()
@@ -126,19 +131,19 @@ class Ours:
         client = self.client
         if op == "get":
             result = client.get_user_presences_purecloud(self.user)
-            expect(result["presenceDefinition"], op)
+            expect(result.presence_definition, op)
         elif op == "patch":
             result = client.patch_user_presences_purecloud(self.user, self.patch_body)
-            expect(result["message"], op)
+            expect(result.message, op)
         elif op == "bulk_get":
             result = client.get_users_presences_purecloud_bulk(id=self.users)
-            expect(len(result) == 50 and result[49]["userId"], op)
+            expect(len(result) == 50 and result[49].user_id, op)
         elif op == "bulk_put":
             result = client.put_users_presences_bulk(self.put_body)
-            expect(len(result) == 50 and result[49]["presenceDefinition"], op)
+            expect(len(result) == 50 and result[49].presence_definition, op)
         elif op == "defs":
             result = client.get_presencedefinitions(page_size=25)
-            expect(len(result["entities"]) == 25, op)
+            expect(len(result.entities) == 25, op)
         else:
             raise ValueError(op)
 
@@ -147,6 +152,45 @@ class Ours:
         method = "get_users_presences_bulk_all" if op == "bulk10k_get" else "put_users_presences_bulk_all"
         argument = self.many if op == "bulk10k_get" else self.many_entries
         presences = getattr(client, method)(argument, concurrency=concurrency)
+        expect(len(presences) == 10000, op)
+
+
+class OursRaw(Ours):
+    """The same client's raw-JSON path: ``call()`` with dicts, parsed JSON back."""
+
+    def __init__(self, base, ids):
+        super().__init__(base, ids)
+        self.patch_body = self.patch_body.to_wire()
+        self.put_body = [entry.to_wire() for entry in self.put_body]
+        self.many_entries = [entry.to_wire() for entry in self.many_entries]
+
+    def call(self, op):
+        call = self.client.call
+        if op == "get":
+            result = call("getUserPresencesPurecloud", {"userId": self.user})
+            expect(result["presenceDefinition"], op)
+        elif op == "patch":
+            result = call("patchUserPresencesPurecloud", {"userId": self.user, "body": self.patch_body})
+            expect(result["message"], op)
+        elif op == "bulk_get":
+            result = call("getUsersPresencesPurecloudBulk", {"id": self.users})
+            expect(len(result) == 50 and result[49]["userId"], op)
+        elif op == "bulk_put":
+            result = call("putUsersPresencesBulk", {"body": self.put_body})
+            expect(len(result) == 50 and result[49]["presenceDefinition"], op)
+        elif op == "defs":
+            result = call("getPresencedefinitions", {"pageSize": 25})
+            expect(len(result["entities"]) == 25, op)
+        else:
+            raise ValueError(op)
+
+    def bulk10k(self, op, concurrency):
+        if op == "bulk10k_get":
+            params = {"id": self.many, "concurrency": concurrency}
+            presences = self.client.call("getUsersPresencesBulkAll", params)
+        else:
+            params = {"body": self.many_entries, "concurrency": concurrency}
+            presences = self.client.call("putUsersPresencesBulkAll", params)
         expect(len(presences) == 10000, op)
 
 
@@ -201,7 +245,7 @@ def main():
     kind, base, ids_path = sys.argv[1:4]
     with open(ids_path, encoding="utf-8") as file:
         ids = json.load(file)
-    contender = (Official if kind == "official" else Ours)(base, ids)
+    contender = {"official": Official, "ours": Ours, "raw": OursRaw}[kind](base, ids)
     out = sys.stdout
     out.write("ready\n")
     out.flush()

@@ -27,6 +27,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from generators import csharp_options, csharp_wrapper, python_models, python_wrapper, readme  # noqa: E402
 
+#: The official SDK's ``PresenceApi`` methods, recorded from it (tests/official_sdk/).
+SDK_METHODS = "tests/fixtures/official_sdk_presence_methods.json"
+
 LIBRARY_FILES = {
     "linux": "libgenesys_presence.so",
     "darwin": "libgenesys_presence.dylib",
@@ -68,6 +71,8 @@ def outputs(operations, helpers, config_keys):
         (csharp_wrapper.OUTPUT, csharp_wrapper.render(operations, helpers)),
         (csharp_options.OUTPUT, csharp_options.render(config_keys)),
         (readme.OUTPUT, readme.render(operations, helpers, config_keys, read(readme.OUTPUT))),
+        (readme.PYTHON_OUTPUT, readme.render_python(
+            operations, helpers, json.loads(read(SDK_METHODS)), read(readme.PYTHON_OUTPUT))),
     ]
 
 

@@ -11,7 +11,7 @@ import json
 import keyword
 import re
 import textwrap
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 #: Where the rendered source goes, from the repository's root.
 OUTPUT = "bindings/python/genesys_presence/_operations.py"
@@ -128,7 +128,10 @@ def _call_line(
     return lines + [f"{INDENT * 2}{close}"]
 
 
-def _method(operation: Dict[str, Any], methods_by_endpoint: Dict[str, str]) -> List[str]:
+def _method(
+    operation: Dict[str, Any], methods_by_endpoint: Dict[str, str]
+) -> Tuple[List[str], List[str]]:
+    """The method's source, and its coroutine's (``_async_twin``)."""
     operation_id = operation["operationId"]
     name = snake_case(operation_id)
     path_params = [p for p in operation["params"] if p["in"] == "path"]
@@ -191,10 +194,10 @@ def _method(operation: Dict[str, Any], methods_by_endpoint: Dict[str, str]) -> L
         pairs.append('"body": body')
     extra = [] if response is None else [response["model"]] + (["many=True"] if response["list"] else [])
     call = _call_line(operation_id, pairs, extra=extra, returns=None if response is None else returns)
-    return _signature(name, parameters, returns) + doc + call
+    return _signature(name, parameters, returns) + doc + call, _async_twin(name, parameters, returns)
 
 
-def _helper_method(helper: Dict[str, Any]) -> List[str]:
+def _helper_method(helper: Dict[str, Any]) -> Tuple[List[str], List[str]]:
     """A helper past the API's limits (``gp_helpers_json``): required params positional,
     the rest keyword-only; it answers one list."""
     required = [p for p in helper["params"] if p["required"]]
@@ -244,7 +247,33 @@ def _helper_method(helper: Dict[str, Any]) -> List[str]:
     call = _call_line(
         helper["name"], pairs, "_helper", [helper["response"], "progress", "cancel"], returns=returns
     )
-    return _signature(name, parameters, returns) + doc + call
+    return _signature(name, parameters, returns) + doc + call, _async_twin(name, parameters, returns)
+
+
+def _async_twin(name: str, parameters: List[str], returns: str) -> List[str]:
+    """The coroutine of ``AsyncPresenceOperations`` for the method ``name``: the same
+    parameters, the call run by ``AsyncPresenceClient._call`` off the event loop."""
+    keyword_only = False
+    arguments = [f'"{name}"']
+    for parameter in parameters:
+        if parameter == "*":
+            keyword_only = True
+            continue
+        argument = parameter.split(":")[0]
+        arguments.append(f"{argument}={argument}" if keyword_only else argument)
+    lines = _signature(name, parameters, returns)
+    lines[0] = lines[0].replace(f"{INDENT}def ", f"{INDENT}async def ", 1)
+    lines.append(f'{INDENT * 2}"""The coroutine of :meth:`PresenceClient.{name}`."""')
+    call = f"await self._call({', '.join(arguments)})"
+    if returns == "None":
+        one_line = f"{INDENT * 2}{call}"
+    else:
+        one_line = f'{INDENT * 2}return cast("{returns}", {call})'
+    if len(one_line) <= WIDTH:
+        return lines + [one_line]
+    head = f"{INDENT * 2}await self._call(" if returns == "None" else f'{INDENT * 2}return cast("{returns}", await self._call('
+    close = ")" if returns == "None" else "))"
+    return lines + [head] + [f"{INDENT * 3}{argument}," for argument in arguments] + [f"{INDENT * 2}{close}"]
 
 
 def _arg_doc(param: Dict[str, Any], indent: str) -> List[str]:
@@ -281,6 +310,7 @@ if TYPE_CHECKING:  # annotations only: _calls imports the library this module pr
     from ._calls import Cancel, Progress
 
 __all__ = [
+    "AsyncPresenceOperations",
     "CONFIG_KEYWORDS",
     "DEPRECATED_OPERATIONS",
     "OPERATION_METHODS",
@@ -368,10 +398,20 @@ def render(
         "    ) -> Any:",
         "        raise NotImplementedError",
     ]
-    for operation in operations:
-        lines.append("")
-        lines += _method(operation, methods_by_endpoint)
-    for helper in helpers:
-        lines.append("")
-        lines += _helper_method(helper)
-    return "\n".join(lines) + "\n"
+    coroutines: List[str] = []
+    for method, coroutine in [_method(op, methods_by_endpoint) for op in operations] + [
+        _helper_method(helper) for helper in helpers
+    ]:
+        lines += [""] + method
+        coroutines += [""] + coroutine
+    lines += [
+        "",
+        "",
+        "class AsyncPresenceOperations:",
+        '    """A coroutine per method of ``PresenceOperations``, same names and parameters;',
+        '    mixed into ``AsyncPresenceClient``."""',
+        "",
+        "    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:",
+        "        raise NotImplementedError",
+    ]
+    return "\n".join(lines + coroutines) + "\n"

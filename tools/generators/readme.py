@@ -1,8 +1,11 @@
-"""The README's generated sections: each sits between a begin and an end marker, and
+"""The READMEs' generated sections: each sits between a begin and an end marker, and
 everything else in the README is left as it is. Written by ``tools/generate.py``."""
 
-#: The file, from the repository's root.
+from .python_wrapper import snake_case
+
+#: The files, from the repository's root.
 OUTPUT = "README.md"
+PYTHON_OUTPUT = "bindings/python/README.md"
 
 
 def operations_table(operations):
@@ -47,6 +50,46 @@ def sections(operations, helpers, config_keys):
     }
 
 
+def _returns(payload):
+    if payload is None:
+        return "`None`"
+    return f"`list[{payload['model']}]`" if payload["list"] else f"`{payload['model']}`"
+
+
+def _call(receiver, method, positional, keywords):
+    arguments = list(positional) + [f"{name}=…" for name in keywords]
+    return f"`{receiver}.{method}({', '.join(arguments)})`"
+
+
+def migration_table(operations, helpers, sdk_methods):
+    """Official SDK call -> ours, for every operation (``sdk_methods``: the SDK's
+    ``PresenceApi`` methods, {name: [positional, all parameters, deprecated]})."""
+    lines = [
+        "| official SDK (`api = PresenceApi()`) | genesys-presence (`client = PresenceClient(...)`) | returns |",
+        "| --- | --- | --- |",
+    ]
+    for op in sorted(operations, key=lambda op: snake_case(op["operationId"])):
+        method = snake_case(op["operationId"])
+        positional, every, _ = sdk_methods[method]
+        keywords = [name for name in every if name not in positional]
+        ours = [snake_case(p["name"]) for p in op["params"] if p["in"] == "path"] + (["body"] if op["body"] else [])
+        our_keywords = [snake_case(p["name"]) for p in op["params"] if p["in"] == "query"]
+        deprecated = " (deprecated by the API)" if op["deprecated"] else ""
+        lines.append(
+            f"| {_call('api', method, positional, keywords)}{deprecated} "
+            f"| {_call('client', method, ours, our_keywords)} | {_returns(op['response'])} |"
+        )
+    for helper in helpers:
+        method = snake_case(helper["name"])
+        required = [snake_case(p["name"]) for p in helper["params"] if p["required"]]
+        optional = [snake_case(p["name"]) for p in helper["params"] if not p["required"]]
+        lines.append(
+            f"| (a loop of your own) | {_call('client', method, required, optional + ['progress', 'cancel'])} "
+            f"| `list[{helper['response']}]` |"
+        )
+    return "\n".join(lines)
+
+
 def begin_marker(name):
     return f"<!-- BEGIN GENERATED {name}: tools/generate.py writes this; run `make generate` -->"
 
@@ -57,11 +100,22 @@ def end_marker(name):
 
 def render(operations, helpers, config_keys, current):
     """``current`` (the README's text) with every generated section rewritten."""
+    return rewrite(OUTPUT, sections(operations, helpers, config_keys), current)
+
+
+def render_python(operations, helpers, sdk_methods, current):
+    """``current`` (the Python wrapper's README) with its migration table rewritten."""
+    return rewrite(PYTHON_OUTPUT, {"python-migration": migration_table(operations, helpers, sdk_methods)}, current)
+
+
+def rewrite(path, generated, current):
+    """``current`` (the text of ``path``) with each of ``generated`` ({section name:
+    Markdown}) between its markers."""
     text = current
-    for name, body in sections(operations, helpers, config_keys).items():
+    for name, body in generated.items():
         begin, end = begin_marker(name), end_marker(name)
         if text.count(begin) != 1 or text.count(end) != 1:
-            raise SystemExit(f"{OUTPUT}: needs exactly one '{begin}' and one '{end}'")
+            raise SystemExit(f"{path}: needs exactly one '{begin}' and one '{end}'")
         head, rest = text.split(begin)
         _, tail = rest.split(end)
         text = f"{head}{begin}\n{body}\n{end}{tail}"

@@ -27,6 +27,8 @@ at the same time. The native library is loaded on first use: see
 ``GENESYS_PRESENCE_LIB`` in the README for where it is looked for.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._calls import Cancel
 from ._model import InvalidTypeError
 from .client import PresenceClient, library_version, operations
@@ -43,7 +45,21 @@ from .errors import (
 )
 from ._ffi import LibraryNotFoundError
 
+if TYPE_CHECKING:
+    from ._async import AsyncPresenceClient
+
+
+def __getattr__(name: str) -> Any:
+    # AsyncPresenceClient on first use: asyncio would double the time of the import.
+    if name == "AsyncPresenceClient":
+        from ._async import AsyncPresenceClient
+
+        return AsyncPresenceClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
+    "AsyncPresenceClient",
     "AuthError",
     "Cancel",
     "CancelledError",

@@ -12,10 +12,11 @@ the call returns, as before.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
-from typing import Any, Callable, List, Optional, Set
+from typing import Any, Callable, Iterator, List, Optional, Set
 
 from . import _ffi
 from .errors import CancelledError
@@ -116,6 +117,17 @@ def _thread_cancel() -> int:
     return handle
 
 
+@contextlib.contextmanager
+def ambient(cancel: Cancel) -> Iterator[None]:
+    """Within it, this thread's calls given no cancel of their own take `cancel`
+    (``AsyncPresenceClient`` runs each call so, to stop it when its task is cancelled)."""
+    _local.ambient = cancel
+    try:
+        yield
+    finally:
+        _local.ambient = None
+
+
 def run(
     client: Any,
     name: bytes,
@@ -125,6 +137,8 @@ def run(
 ) -> bytes:
     """``gp_call_with`` for ``name`` (an operation or a helper), stoppable by ``cancel``,
     a raising ``progress`` callback, or Ctrl-C on the main thread."""
+    if cancel is None:
+        cancel = getattr(_local, "ambient", None)
     own = cancel is None
     handle: int = _thread_cancel() if cancel is None else cancel._handle  # noqa: SLF001
     options = _ffi.CallOptions()

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # annotations only: _calls imports the library this module pr
     from ._calls import Cancel, Progress
 
 __all__ = [
+    "AsyncPresenceOperations",
     "CONFIG_KEYWORDS",
     "DEPRECATED_OPERATIONS",
     "OPERATION_METHODS",
@@ -923,4 +924,317 @@ class PresenceOperations:
             OrganizationPresence,
             progress,
             cancel,
+        ))
+
+
+class AsyncPresenceOperations:
+    """A coroutine per method of ``PresenceOperations``, same names and parameters;
+    mixed into ``AsyncPresenceClient``."""
+
+    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    async def delete_presencedefinition(self, presence_id: str) -> None:
+        """The coroutine of :meth:`PresenceClient.delete_presencedefinition`."""
+        await self._call("delete_presencedefinition", presence_id)
+
+    async def delete_presence_definition(self, definition_id: str) -> None:
+        """The coroutine of :meth:`PresenceClient.delete_presence_definition`."""
+        await self._call("delete_presence_definition", definition_id)
+
+    async def delete_presence_source(self, source_id: str) -> None:
+        """The coroutine of :meth:`PresenceClient.delete_presence_source`."""
+        await self._call("delete_presence_source", source_id)
+
+    async def get_presencedefinition(
+        self,
+        presence_id: str,
+        *,
+        locale_code: Union[str, bool, None] = None,
+    ) -> OrganizationPresence:
+        """The coroutine of :meth:`PresenceClient.get_presencedefinition`."""
+        return cast("OrganizationPresence", await self._call(
+            "get_presencedefinition",
+            presence_id,
+            locale_code=locale_code,
+        ))
+
+    async def get_presence_definition(
+        self,
+        definition_id: str,
+        *,
+        locale_code: Union[str, bool, None] = None,
+    ) -> OrganizationPresenceDefinition:
+        """The coroutine of :meth:`PresenceClient.get_presence_definition`."""
+        return cast("OrganizationPresenceDefinition", await self._call(
+            "get_presence_definition",
+            definition_id,
+            locale_code=locale_code,
+        ))
+
+    async def get_presencedefinitions(
+        self,
+        *,
+        page_number: Optional[int] = None,
+        page_size: Optional[int] = None,
+        deleted: Union[str, bool, None] = None,
+        locale_code: Union[str, bool, None] = None,
+    ) -> OrganizationPresenceEntityListing:
+        """The coroutine of :meth:`PresenceClient.get_presencedefinitions`."""
+        return cast("OrganizationPresenceEntityListing", await self._call(
+            "get_presencedefinitions",
+            page_number=page_number,
+            page_size=page_size,
+            deleted=deleted,
+            locale_code=locale_code,
+        ))
+
+    async def get_presence_definitions(
+        self,
+        *,
+        deactivated: Union[str, bool, None] = None,
+        division_id: Optional[Sequence[str]] = None,
+        locale_code: Union[str, bool, None] = None,
+    ) -> OrganizationPresenceDefinitionEntityListing:
+        """The coroutine of :meth:`PresenceClient.get_presence_definitions`."""
+        return cast("OrganizationPresenceDefinitionEntityListing", await self._call(
+            "get_presence_definitions",
+            deactivated=deactivated,
+            division_id=division_id,
+            locale_code=locale_code,
+        ))
+
+    async def get_presence_settings(self) -> PresenceSettings:
+        """The coroutine of :meth:`PresenceClient.get_presence_settings`."""
+        return cast("PresenceSettings", await self._call("get_presence_settings"))
+
+    async def get_presence_source(self, source_id: str) -> Source:
+        """The coroutine of :meth:`PresenceClient.get_presence_source`."""
+        return cast("Source", await self._call("get_presence_source", source_id))
+
+    async def get_presence_sources(
+        self,
+        *,
+        deactivated: Union[str, bool, None] = None,
+    ) -> SourceEntityListing:
+        """The coroutine of :meth:`PresenceClient.get_presence_sources`."""
+        return cast("SourceEntityListing", await self._call(
+            "get_presence_sources",
+            deactivated=deactivated,
+        ))
+
+    async def get_presence_user_primarysource(self, user_id: str) -> UserPrimarySource:
+        """The coroutine of :meth:`PresenceClient.get_presence_user_primarysource`."""
+        return cast("UserPrimarySource", await self._call(
+            "get_presence_user_primarysource",
+            user_id,
+        ))
+
+    async def get_systempresences(self) -> List[SystemPresence]:
+        """The coroutine of :meth:`PresenceClient.get_systempresences`."""
+        return cast("List[SystemPresence]", await self._call("get_systempresences"))
+
+    async def get_user_presence(self, user_id: str, source_id: str) -> UserPresence:
+        """The coroutine of :meth:`PresenceClient.get_user_presence`."""
+        return cast("UserPresence", await self._call(
+            "get_user_presence",
+            user_id,
+            source_id,
+        ))
+
+    async def get_user_presences_purecloud(self, user_id: str) -> UserPresence:
+        """The coroutine of :meth:`PresenceClient.get_user_presences_purecloud`."""
+        return cast("UserPresence", await self._call(
+            "get_user_presences_purecloud",
+            user_id,
+        ))
+
+    async def get_users_presence_bulk(
+        self,
+        source_id: str,
+        *,
+        id: Optional[Sequence[str]] = None,
+    ) -> List[UcUserPresence]:
+        """The coroutine of :meth:`PresenceClient.get_users_presence_bulk`."""
+        return cast("List[UcUserPresence]", await self._call(
+            "get_users_presence_bulk",
+            source_id,
+            id=id,
+        ))
+
+    async def get_users_presences_purecloud_bulk(
+        self,
+        *,
+        id: Optional[Sequence[str]] = None,
+    ) -> List[UcUserPresence]:
+        """The coroutine of :meth:`PresenceClient.get_users_presences_purecloud_bulk`."""
+        return cast("List[UcUserPresence]", await self._call(
+            "get_users_presences_purecloud_bulk",
+            id=id,
+        ))
+
+    async def patch_user_presence(
+        self,
+        user_id: str,
+        source_id: str,
+        body: Union[UserPresence, Mapping[str, Any]],
+    ) -> UserPresence:
+        """The coroutine of :meth:`PresenceClient.patch_user_presence`."""
+        return cast("UserPresence", await self._call(
+            "patch_user_presence",
+            user_id,
+            source_id,
+            body,
+        ))
+
+    async def patch_user_presences_purecloud(
+        self,
+        user_id: str,
+        body: Union[UserPresence, Mapping[str, Any]],
+    ) -> UserPresence:
+        """The coroutine of :meth:`PresenceClient.patch_user_presences_purecloud`."""
+        return cast("UserPresence", await self._call(
+            "patch_user_presences_purecloud",
+            user_id,
+            body,
+        ))
+
+    async def post_presencedefinitions(
+        self,
+        body: Union[OrganizationPresence, Mapping[str, Any]],
+    ) -> OrganizationPresence:
+        """The coroutine of :meth:`PresenceClient.post_presencedefinitions`."""
+        return cast("OrganizationPresence", await self._call(
+            "post_presencedefinitions",
+            body,
+        ))
+
+    async def post_presence_definitions(
+        self,
+        body: Union[OrganizationPresenceDefinition, Mapping[str, Any]],
+    ) -> OrganizationPresenceDefinition:
+        """The coroutine of :meth:`PresenceClient.post_presence_definitions`."""
+        return cast("OrganizationPresenceDefinition", await self._call(
+            "post_presence_definitions",
+            body,
+        ))
+
+    async def post_presence_sources(self, body: Union[Source, Mapping[str, Any]]) -> Source:
+        """The coroutine of :meth:`PresenceClient.post_presence_sources`."""
+        return cast("Source", await self._call("post_presence_sources", body))
+
+    async def put_presencedefinition(
+        self,
+        presence_id: str,
+        body: Union[OrganizationPresence, Mapping[str, Any]],
+    ) -> OrganizationPresence:
+        """The coroutine of :meth:`PresenceClient.put_presencedefinition`."""
+        return cast("OrganizationPresence", await self._call(
+            "put_presencedefinition",
+            presence_id,
+            body,
+        ))
+
+    async def put_presence_definition(
+        self,
+        definition_id: str,
+        body: Union[OrganizationPresenceDefinition, Mapping[str, Any]],
+    ) -> OrganizationPresenceDefinition:
+        """The coroutine of :meth:`PresenceClient.put_presence_definition`."""
+        return cast("OrganizationPresenceDefinition", await self._call(
+            "put_presence_definition",
+            definition_id,
+            body,
+        ))
+
+    async def put_presence_settings(
+        self,
+        body: Union[PresenceSettings, Mapping[str, Any]],
+    ) -> PresenceSettings:
+        """The coroutine of :meth:`PresenceClient.put_presence_settings`."""
+        return cast("PresenceSettings", await self._call("put_presence_settings", body))
+
+    async def put_presence_source(
+        self,
+        source_id: str,
+        body: Union[Source, Mapping[str, Any]],
+    ) -> Source:
+        """The coroutine of :meth:`PresenceClient.put_presence_source`."""
+        return cast("Source", await self._call("put_presence_source", source_id, body))
+
+    async def put_presence_user_primarysource(
+        self,
+        user_id: str,
+        body: Union[UserPrimarySource, Mapping[str, Any]],
+    ) -> UserPrimarySource:
+        """The coroutine of :meth:`PresenceClient.put_presence_user_primarysource`."""
+        return cast("UserPrimarySource", await self._call(
+            "put_presence_user_primarysource",
+            user_id,
+            body,
+        ))
+
+    async def put_users_presences_bulk(
+        self,
+        body: Sequence[Union[MutableUserPresence, Mapping[str, Any]]],
+    ) -> List[UserPresence]:
+        """The coroutine of :meth:`PresenceClient.put_users_presences_bulk`."""
+        return cast("List[UserPresence]", await self._call(
+            "put_users_presences_bulk",
+            body,
+        ))
+
+    async def get_users_presences_bulk_all(
+        self,
+        id: Sequence[str],
+        *,
+        source_id: Optional[str] = None,
+        concurrency: Optional[int] = None,
+        progress: Optional[Progress] = None,
+        cancel: Optional[Cancel] = None,
+    ) -> List[UcUserPresence]:
+        """The coroutine of :meth:`PresenceClient.get_users_presences_bulk_all`."""
+        return cast("List[UcUserPresence]", await self._call(
+            "get_users_presences_bulk_all",
+            id,
+            source_id=source_id,
+            concurrency=concurrency,
+            progress=progress,
+            cancel=cancel,
+        ))
+
+    async def put_users_presences_bulk_all(
+        self,
+        body: Sequence[Union[MutableUserPresence, Mapping[str, Any]]],
+        *,
+        concurrency: Optional[int] = None,
+        progress: Optional[Progress] = None,
+        cancel: Optional[Cancel] = None,
+    ) -> List[UserPresence]:
+        """The coroutine of :meth:`PresenceClient.put_users_presences_bulk_all`."""
+        return cast("List[UserPresence]", await self._call(
+            "put_users_presences_bulk_all",
+            body,
+            concurrency=concurrency,
+            progress=progress,
+            cancel=cancel,
+        ))
+
+    async def get_presencedefinitions_all(
+        self,
+        *,
+        page_size: Optional[int] = None,
+        deleted: Optional[str] = None,
+        locale_code: Optional[str] = None,
+        progress: Optional[Progress] = None,
+        cancel: Optional[Cancel] = None,
+    ) -> List[OrganizationPresence]:
+        """The coroutine of :meth:`PresenceClient.get_presencedefinitions_all`."""
+        return cast("List[OrganizationPresence]", await self._call(
+            "get_presencedefinitions_all",
+            page_size=page_size,
+            deleted=deleted,
+            locale_code=locale_code,
+            progress=progress,
+            cancel=cancel,
         ))

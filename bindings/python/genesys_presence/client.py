@@ -294,8 +294,9 @@ class PresenceClient(PresenceOperations):
             self._release()
 
     def call(self, operation_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
-        """Calls any operation by its ``operationId`` with its parameters under
-        their API names, e.g. ``call("getUserPresencesPurecloud", {"userId": ...})``.
+        """Calls any operation by its ``operationId``, or a bulk helper by its name
+        (``getUsersPresencesBulkAll``), with its parameters under their API names, e.g.
+        ``call("getUserPresencesPurecloud", {"userId": ...})``: the raw-JSON path.
         Returns the parsed JSON response (None when there is no body)."""
         if params is not None and not isinstance(params, Mapping):
             raise InvalidArgumentError(

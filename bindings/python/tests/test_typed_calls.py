@@ -141,3 +141,8 @@ def test_an_answer_that_is_not_its_model_is_a_decode_error(server: CaptureServer
     server.reply(body=json.dumps({"id": "u", "modifiedDate": "not a date"}))
     with pytest.raises(DecodeError, match="UserPresence.modified_date: not an ISO-8601 date-time"):
         client.get_user_presences_purecloud("u")
+
+
+def test_call_reaches_the_helpers_too(server: CaptureServer, client: PresenceClient) -> None:
+    server.reply(body=json.dumps([{"userId": "a"}]))
+    assert client.call("getUsersPresencesBulkAll", {"id": ["a"]}) == [{"userId": "a"}]

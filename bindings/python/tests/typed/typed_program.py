@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from typing import List, Optional
 
-from genesys_presence import Cancel, PresenceClient
+from genesys_presence import AsyncPresenceClient, Cancel, PresenceClient
 from genesys_presence.models import (
     MutableUserPresence,
     OrganizationPresenceDefinition,
@@ -45,3 +46,10 @@ def everyone(client: PresenceClient, ids: List[str], busy_id: str) -> List[UcUse
 
 def as_dict(presence: UserPresence) -> str:
     return presence.to_json() + str(presence.to_dict()) + str(presence.to_wire())
+
+
+async def gather(ids: List[str]) -> List[UserPresence]:
+    async with AsyncPresenceClient(environment="eu-west-1", access_token="t") as client:
+        presences = await asyncio.gather(*(client.get_user_presences_purecloud(user) for user in ids))
+        read: List[UcUserPresence] = await client.get_users_presences_bulk_all(ids)
+        return list(presences) + [UserPresence(id=entry.user_id) for entry in read]

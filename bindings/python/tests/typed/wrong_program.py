@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from genesys_presence import PresenceClient
+from genesys_presence import AsyncPresenceClient, PresenceClient
 from genesys_presence.models import PresenceDefinition, UcUserPresence, UserPresence
 
 
@@ -15,3 +15,8 @@ def wrong(client: PresenceClient) -> None:
     client.get_user_presences_purecloud(42)  # WRONG: the user id is a str
     listed: UcUserPresence = client.get_user_presences_purecloud("x")  # WRONG: another model
     client.get_users_presences_bulk_all("abc", concurrency="8")  # WRONG: concurrency is an int
+
+
+async def wrong_async(client: AsyncPresenceClient) -> None:
+    presence: UcUserPresence = await client.get_user_presences_purecloud("x")  # WRONG: another model
+    client.get_user_presences_purecloud("x").message  # WRONG: a coroutine, not awaited
