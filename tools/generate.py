@@ -25,7 +25,14 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from generators import csharp_options, csharp_wrapper, python_models, python_wrapper, readme  # noqa: E402
+from generators import (  # noqa: E402
+    csharp_models,
+    csharp_options,
+    csharp_wrapper,
+    python_models,
+    python_wrapper,
+    readme,
+)
 
 #: The official SDK's ``PresenceApi`` methods, recorded from it (tests/official_sdk/).
 SDK_METHODS = "tests/fixtures/official_sdk_presence_methods.json"
@@ -70,6 +77,7 @@ def outputs(operations, helpers, config_keys):
         (python_models.OUTPUT, python_models.render(spec)),
         (csharp_wrapper.OUTPUT, csharp_wrapper.render(operations, helpers)),
         (csharp_options.OUTPUT, csharp_options.render(config_keys)),
+        (csharp_models.OUTPUT, csharp_models.render(spec)),
         (readme.OUTPUT, readme.render(operations, helpers, config_keys, read(readme.OUTPUT))),
         (readme.PYTHON_OUTPUT, readme.render_python(
             operations, helpers, json.loads(read(SDK_METHODS)), read(readme.PYTHON_OUTPUT))),

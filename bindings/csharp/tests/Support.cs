@@ -52,21 +52,26 @@ namespace Genesys.Presence.Tests
             string path = Environment.GetEnvironmentVariable("GENESYS_PRESENCE_FIXTURES");
             if (string.IsNullOrEmpty(path))
             {
-                const string relative = "tests/fixtures/official_sdk_requests.json";
-                var dir = new DirectoryInfo(Path.GetDirectoryName(typeof(Support).Assembly.Location));
-                while (dir != null && !File.Exists(Path.Combine(dir.FullName, relative)))
-                {
-                    dir = dir.Parent;
-                }
-                if (dir == null)
-                {
-                    throw new FileNotFoundException("set GENESYS_PRESENCE_FIXTURES to " + relative);
-                }
-                path = Path.Combine(dir.FullName, relative);
+                path = RepositoryFile("tests/fixtures/official_sdk_requests.json");
             }
             return ((List<object>)Json.Parse(File.ReadAllText(path, Encoding.UTF8)))
                 .Cast<Dictionary<string, object>>()
                 .ToList();
+        }
+
+        /// <summary>A file of the repository, found above the test assembly.</summary>
+        public static string RepositoryFile(string relative)
+        {
+            var dir = new DirectoryInfo(Path.GetDirectoryName(typeof(Support).Assembly.Location));
+            while (dir != null && !File.Exists(Path.Combine(dir.FullName, relative)))
+            {
+                dir = dir.Parent;
+            }
+            if (dir == null)
+            {
+                throw new FileNotFoundException("not found above the test assembly: " + relative);
+            }
+            return Path.Combine(dir.FullName, relative);
         }
 
         /// <summary>Percent-decodes as UTF-8 (<c>+</c> stays <c>+</c>).</summary>
