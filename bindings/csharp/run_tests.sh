@@ -78,6 +78,7 @@ rc=0
 (
     cd "$OUT"
     export GENESYS_PRESENCE_FIXTURES="$ROOT/tests/fixtures/official_sdk_requests.json"
+    export PRESENCE_SANDBOX="${PRESENCE_SANDBOX:-$(dirname "$LIB")/presence-sandbox}"
     export LD_LIBRARY_PATH="$OUT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     nunit-console -nologo -noshadow -xml="$OUT/TestResult.xml" "$OUT/Genesys.Presence.Tests.dll"
 ) || rc=$?

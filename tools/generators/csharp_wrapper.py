@@ -93,7 +93,7 @@ def render_operation(operation, by_endpoint):
     optional = [p for p in params if not p["required"]]
     arguments = ["%s %s" % (PARAM_TYPES[p["type"]][0], identifier(p["name"])) for p in required]
     if operation["body"]:
-        arguments.append("string body")
+        arguments.append("%s body" % body_type(operation["body"]))
     arguments += ["%s %s = null" % (PARAM_TYPES[p["type"]][1], identifier(p["name"])) for p in optional]
 
     doc = ["/// <summary>%s</summary>" % sentence(operation["summary"]), "/// <remarks>"]
@@ -111,42 +111,89 @@ def render_operation(operation, by_endpoint):
     for p in required:
         doc.append("/// <param name=\"%s\">%s (%s, required).</param>" % (p["name"], clause(p["description"]), p["in"]))
     if operation["body"]:
-        doc.append("/// <param name=\"body\">The request body, as JSON text: %s.</param>" % payload(operation["body"], ""))
+        doc.append("/// <param name=\"body\">The request body: %s.</param>" % payload(operation["body"], ""))
     for p in optional:
         note = ", sent comma-joined" if p["type"] == "array" else ""
         doc.append("/// <param name=\"%s\">%s (%s, optional%s; null leaves it out).</param>"
                    % (p["name"], clause(p["description"]), p["in"], note))
-    if operation["response"]:
-        doc.append("/// <returns>The response: %s, as JSON text.</returns>" % payload(operation["response"], ""))
-    else:
-        doc.append("/// <returns>The text <c>\"null\"</c>: the API returns no body.</returns>")
+    returns = "The response: %s." % payload(operation["response"], "") if operation["response"] else None
     nullable = [p["name"] for p in required if p["type"] != "integer"] + (["body"] if operation["body"] else [])
+    exceptions = []
     if nullable:
         names = " or ".join("<paramref name=\"%s\"/>" % n for n in nullable)
-        doc.append("/// <exception cref=\"ArgumentNullException\">%s is null.</exception>" % names)
-    doc.append("/// <exception cref=\"PresenceException\">The call failed; <see cref=\"PresenceException.Kind\"/> says how.</exception>")
-    doc.append("/// <exception cref=\"ObjectDisposedException\">The client was disposed.</exception>")
+        exceptions.append("/// <exception cref=\"ArgumentNullException\">%s is null.</exception>" % names)
+    exceptions.append("/// <exception cref=\"PresenceException\">The call failed; <see cref=\"PresenceException.Kind\"/> says how.</exception>")
+    exceptions.append("/// <exception cref=\"ObjectDisposedException\">The client was disposed.</exception>")
 
-    lines = ["        " + line for line in doc]
+    obsolete = []
     if operation["deprecated"]:
         message = "Deprecated by the API"
         if replaced_text:
             message += ": use %s" % replaced_text
             if replaced_name:
                 message += " (%s)" % replaced_name
-        lines.append("        [Obsolete(%s)]" % json.dumps(message + "."))
-    lines.append("        public string %s(%s)" % (name, ", ".join(arguments)))
-    lines.append("        {")
-    lines.append("            var p = new ParamsWriter(%s);" % json.dumps(op_id))
+        obsolete.append("[Obsolete(%s)]" % json.dumps(message + "."))
+
+    result = result_type(operation["response"])
+    reader = result_reader(operation["response"])
+    builder = name + "Params"
+    argument_names = [identifier(p["name"]) for p in required] + (["body"] if operation["body"] else [])
+    argument_names += [identifier(p["name"]) for p in optional]
+    call_arguments = ", ".join(argument_names)
+
+    sync = doc + (["/// <returns>%s</returns>" % returns] if returns else []) + exceptions + obsolete
+    sync.append("public %s %s(%s)" % (result or "void", name, ", ".join(arguments)))
+    sync.append("{")
+    invoke = "Invoke(%s, %s(%s))" % (json.dumps(op_id), builder, call_arguments)
+    sync.append("    %s;" % ("return %s" % reader(invoke) if result else invoke))
+    sync.append("}")
+
+    async_doc = list(doc)
+    async_doc.insert(doc.index("/// </remarks>"), "/// <para>The call runs on a thread of its own; cancelling <paramref name=\"cancellationToken\"/> stops it in the native library within one round trip and cancels the task.</para>")
+    async_doc.append("/// <param name=\"cancellationToken\">Stops the call (optional).</param>")
+    async_doc.append("/// <returns>A task of %s</returns>" % (returns[0].lower() + returns[1:] if returns else "no result: the API returns no body."))
+    async_lines = async_doc + exceptions + obsolete
+    async_arguments = arguments + ["CancellationToken cancellationToken = default(CancellationToken)"]
+    async_lines.append("public Task%s %sAsync(%s)" % ("<%s>" % result if result else "", name, ", ".join(async_arguments)))
+    async_lines.append("{")
+    async_lines.append("    string parameters = %s(%s);" % (builder, call_arguments))
+    invoke = "InvokeWith(%s, parameters, null, cancellationToken)" % json.dumps(op_id)
+    if result:
+        async_lines.append("    return RunAsync(() => %s, cancellationToken);" % reader(invoke))
+    else:
+        async_lines.append("    return RunAsync(() => { %s; }, cancellationToken);" % invoke)
+    async_lines.append("}")
+
+    builder_lines = ["private static string %s(%s)" % (builder, ", ".join(a.replace(" = null", "") for a in arguments)), "{"]
+    builder_lines.append("    var p = new ParamsWriter(%s);" % json.dumps(op_id))
     for p in required:
-        lines.append("            p.Required(%s, %s);" % (json.dumps(p["name"]), identifier(p["name"])))
+        builder_lines.append("    p.Required(%s, %s);" % (json.dumps(p["name"]), identifier(p["name"])))
     if operation["body"]:
-        lines.append("            p.Body(body);")
+        builder_lines.append("    p.Body(ModelJson.Body(body, \"body\"));")
     for p in optional:
-        lines.append("            p.Optional(%s, %s);" % (json.dumps(p["name"]), identifier(p["name"])))
-    lines.append("            return Invoke(%s, p.ToString());" % json.dumps(op_id))
-    lines.append("        }")
-    return "\n".join(lines)
+        builder_lines.append("    p.Optional(%s, %s);" % (json.dumps(p["name"]), identifier(p["name"])))
+    builder_lines += ["    return p.ToString();", "}"]
+
+    members = [sync, async_lines, builder_lines]
+    return "\n\n".join("\n".join("        " + line for line in member) for member in members)
+
+
+def body_type(payload):
+    return "IEnumerable<%s>" % payload["model"] if payload["list"] else payload["model"]
+
+
+def result_type(payload):
+    if payload is None:
+        return None
+    return "List<%s>" % payload["model"] if payload["list"] else payload["model"]
+
+
+def result_reader(payload):
+    """A function of an expression of the answer's JSON text to the typed result."""
+    if payload is None:
+        return None
+    method = "Many" if payload["list"] else "One"
+    return lambda text: "ModelJson.%s(%s, %s.Read, %s)" % (method, text, payload["model"], json.dumps(payload["model"]))
 
 
 def code_spans(text):
@@ -156,50 +203,66 @@ def code_spans(text):
     return "".join(part if i % 2 == 0 else "<c>%s</c>" % part for i, part in enumerate(parts))
 
 
-# C# argument types of a helper's required parameters, by the helper table's type.
-HELPER_REQUIRED_TYPES = {"array": "IEnumerable<string>", "body": "string"}
-
-
 def render_helper(helper):
-    """A helper past the API's limits (gp_helpers_json): a method over its C function."""
+    """A helper past the API's limits (gp_helpers_json): a method over its C function,
+    and its <c>Async</c> twin."""
     name, function = pascal(helper["name"]), helper["function"]
     required = [p for p in helper["params"] if p["required"]]
     optional = [p for p in helper["params"] if not p["required"]]
-    arguments = ["%s %s" % (HELPER_REQUIRED_TYPES[p["type"]], identifier(p["name"])) for p in required]
+    arguments = [
+        "%s %s" % ("IEnumerable<%s>" % p["model"] if p["type"] == "body" else "IEnumerable<string>", identifier(p["name"]))
+        for p in required
+    ]
     arguments += ["%s %s = null" % (PARAM_TYPES[p["type"]][1], identifier(p["name"])) for p in optional]
     arguments += ["IProgress<BulkProgress> progress = null", "CancellationToken cancellationToken = default(CancellationToken)"]
     doc = ["/// <summary>%s</summary>" % code_spans(" ".join(helper["summary"].split())),
            "/// <remarks><para>C function <c>%s</c>.</para></remarks>" % function]
     for p in required:
-        what = ": a JSON array of <c>%s</c> objects" % xml(p["model"]) if p.get("model") else ""
+        what = ": <c>%s</c> models" % xml(p["model"]) if p.get("model") else ""
         doc.append("/// <param name=\"%s\">%s%s (required).</param>" % (p["name"], clause(p["description"]), what))
     for p in optional:
         doc.append("/// <param name=\"%s\">%s (optional; null leaves it out).</param>"
                    % (p["name"], clause(code_spans(p["description"]))))
     doc.append("/// <param name=\"progress\">Told after each request how far the call got (optional).</param>")
     doc.append("/// <param name=\"cancellationToken\">Stops the call within one round trip (optional).</param>")
-    doc.append("/// <returns>One JSON array of <c>%s</c> objects, as JSON text.</returns>" % xml(helper["response"]))
+    exceptions = []
     if required:
         names = " or ".join("<paramref name=\"%s\"/>" % p["name"] for p in required)
-        doc.append("/// <exception cref=\"ArgumentNullException\">%s is null.</exception>" % names)
-    doc.append("/// <exception cref=\"PresenceException\">The first request that failed, its message saying which;"
-               " <see cref=\"PresenceException.Failures\"/> names every user not read or not set.</exception>")
-    doc.append("/// <exception cref=\"OperationCanceledException\">The token was cancelled; its inner"
-               " <see cref=\"PresenceException\"/> says which users were done.</exception>")
-    doc.append("/// <exception cref=\"ObjectDisposedException\">The client was disposed.</exception>")
-    lines = ["        " + line for line in doc]
-    lines.append("        public string %s(%s)" % (name, ", ".join(arguments)))
-    lines.append("        {")
-    lines.append("            var p = new ParamsWriter(%s);" % json.dumps(function))
+        exceptions.append("/// <exception cref=\"ArgumentNullException\">%s is null.</exception>" % names)
+    exceptions.append("/// <exception cref=\"PresenceException\">The first request that failed, its message saying which;"
+                      " <see cref=\"PresenceException.Failures\"/> names every user not read or not set.</exception>")
+    exceptions.append("/// <exception cref=\"OperationCanceledException\">The token was cancelled; its inner"
+                      " <see cref=\"PresenceException\"/> says which users were done.</exception>")
+    exceptions.append("/// <exception cref=\"ObjectDisposedException\">The client was disposed.</exception>")
+    result = "List<%s>" % helper["response"]
+    reader = 'ModelJson.Many(%%s, %s.Read, "%s")' % (helper["response"], helper["response"])
+    builder = name + "Params"
+    names = ", ".join(identifier(p["name"]) for p in required + optional)
+
+    sync = doc + ["/// <returns>The <c>%s</c> models.</returns>" % xml(helper["response"])] + exceptions
+    sync.append("public %s %s(%s)" % (result, name, ", ".join(arguments)))
+    sync.append("{")
+    sync.append("    return %s;" % (reader % ("InvokeWith(%s, %s(%s), progress, cancellationToken)" % (json.dumps(helper["name"]), builder, names))))
+    sync.append("}")
+
+    async_lines = doc + ["/// <returns>A task of the <c>%s</c> models; cancelled with the token.</returns>" % xml(helper["response"])] + exceptions
+    async_lines.append("public Task<%s> %sAsync(%s)" % (result, name, ", ".join(arguments)))
+    async_lines.append("{")
+    async_lines.append("    string parameters = %s(%s);" % (builder, names))
+    async_lines.append("    return RunAsync(() => %s, cancellationToken);" % (reader % ("InvokeWith(%s, parameters, progress, cancellationToken)" % json.dumps(helper["name"]))))
+    async_lines.append("}")
+
+    builder_arguments = [a.replace(" = null", "") for a in arguments[:-2]]
+    builder_lines = ["private static string %s(%s)" % (builder, ", ".join(builder_arguments)), "{"]
+    builder_lines.append("    var p = new ParamsWriter(%s);" % json.dumps(function))
     for p in helper["params"]:
         if p["type"] == "body":
-            lines.append("            p.Body(%s);" % identifier(p["name"]))
+            builder_lines.append("    p.Body(ModelJson.Body(%s, %s));" % (identifier(p["name"]), json.dumps(p["name"])))
         else:
             method = "Required" if p["required"] else "Optional"
-            lines.append("            p.%s(%s, %s);" % (method, json.dumps(p["name"]), identifier(p["name"])))
-    lines.append("            return InvokeHelper(%s, p.ToString(), progress, cancellationToken);" % json.dumps(helper["name"]))
-    lines.append("        }")
-    return "\n".join(lines)
+            builder_lines.append("    p.%s(%s, %s);" % (method, json.dumps(p["name"]), identifier(p["name"])))
+    builder_lines += ["    return p.ToString();", "}"]
+    return "\n\n".join("\n".join("        " + line for line in member) for member in (sync, async_lines, builder_lines))
 
 
 def render(operations, helpers):
@@ -217,6 +280,8 @@ def render(operations, helpers):
         "using System;\n"
         "using System.Collections.Generic;\n"
         "using System.Threading;\n"
+        "using System.Threading.Tasks;\n"
+        "using Genesys.Presence.Model;\n"
         "\n"
         "namespace Genesys.Presence\n"
         "{\n"

@@ -90,6 +90,49 @@ namespace Genesys.Presence.Model
             }
         }
 
+        /// <summary>An answer of the API as one <typeparamref name="T"/>.</summary>
+        internal static T One<T>(string json, Func<object, string, T> read, string model)
+        {
+            return read(Parse(json, model), model);
+        }
+
+        /// <summary>An answer of the API as a list of <typeparamref name="T"/>.</summary>
+        internal static List<T> Many<T>(string json, Func<object, string, T> read, string model)
+        {
+            return ReadList(Parse(json, model), model, read) ?? new List<T>();
+        }
+
+        /// <summary>A request body: the model's JSON.</summary>
+        internal static string Body(ModelBase body, string name)
+        {
+            if (body == null)
+            {
+                throw new ArgumentNullException(name);
+            }
+            return body.ToJson();
+        }
+
+        /// <summary>A request body: a JSON array of the models' JSON.</summary>
+        internal static string Body<T>(IEnumerable<T> body, string name) where T : ModelBase
+        {
+            if (body == null)
+            {
+                throw new ArgumentNullException(name);
+            }
+            var json = new StringBuilder("[");
+            int index = 0;
+            foreach (T item in body)
+            {
+                if (item == null)
+                {
+                    throw new ArgumentException(name + "[" + index + "] is null", name);
+                }
+                json.Append(index++ > 0 ? "," : "");
+                item.Write(json);
+            }
+            return json.Append(']').ToString();
+        }
+
         internal static Exception Garbled(string where, string expected, object value)
         {
             string text = value == null ? "null" : Json.Serialize(value);

@@ -2,6 +2,7 @@ using System;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace Genesys.Presence
 {
@@ -24,21 +25,22 @@ namespace Genesys.Presence
 
     public sealed partial class PresenceClient
     {
-        // The helper methods (GetUsersPresencesBulkAll, ...) are generated from the
-        // library's helper table, in PresenceClient.Operations.cs; this is their plumbing.
+        // The methods (GetUsersPresencesBulkAll, ...Async, ...) are generated from the
+        // library's tables, in PresenceClient.Operations.cs; this is their plumbing.
 
         /// <summary>
-        /// Runs a helper by name through <c>gp_call_with</c>, with a native cancel request that
+        /// Runs <paramref name="operation"/> (an operation's id or a helper's name) through
+        /// <c>gp_call_with</c>, with a native cancel request that
         /// <paramref name="cancellationToken"/> triggers and a progress callback that reports to
         /// <paramref name="progress"/>. A cancelled call throws <see cref="OperationCanceledException"/>
         /// whose inner <see cref="PresenceException"/> names the users not read or not set; an
         /// exception thrown by <paramref name="progress"/> stops the call and is rethrown.
         /// </summary>
-        private string InvokeHelper(string helper, string paramsJson, IProgress<BulkProgress> progress, CancellationToken cancellationToken)
+        private string InvokeWith(string operation, string paramsJson, IProgress<BulkProgress> progress, CancellationToken cancellationToken)
         {
             ThrowIfDisposed();
             cancellationToken.ThrowIfCancellationRequested();
-            byte[] name = Utf8.ToNative(helper, nameof(helper));
+            byte[] name = Utf8.ToNative(operation, nameof(operation));
             byte[] parameters = Utf8.ToNative(paramsJson, nameof(paramsJson));
             IntPtr cancel = NativeMethods.gp_cancel_new();
             Exception thrown = null;
@@ -93,6 +95,20 @@ namespace Genesys.Presence
                 // The registration is disposed: nothing requests this cancel any more.
                 NativeMethods.gp_cancel_free(cancel);
             }
+        }
+
+        /// <summary>
+        /// Runs a blocking call on a thread of its own (the thread pool grows by a thread or two
+        /// a second: fifty calls at once would wait for it), as a task cancelled with the token.
+        /// </summary>
+        private static Task<T> RunAsync<T>(Func<T> call, CancellationToken cancellationToken)
+        {
+            return Task.Factory.StartNew(call, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        private static Task RunAsync(Action call, CancellationToken cancellationToken)
+        {
+            return Task.Factory.StartNew(call, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 }

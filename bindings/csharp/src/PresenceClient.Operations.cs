@@ -5,6 +5,8 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
+using Genesys.Presence.Model;
 
 namespace Genesys.Presence
 {
@@ -16,15 +18,37 @@ namespace Genesys.Presence
         /// <para>Permissions: not documented.</para>
         /// </remarks>
         /// <param name="definitionId">Presence Definition ID (path, required).</param>
-        /// <returns>The text <c>"null"</c>: the API returns no body.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="definitionId"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string DeletePresenceDefinition(string definitionId)
+        public void DeletePresenceDefinition(string definitionId)
+        {
+            Invoke("deletePresenceDefinition", DeletePresenceDefinitionParams(definitionId));
+        }
+
+        /// <summary>Delete a Presence Definition.</summary>
+        /// <remarks>
+        /// <para><c>DELETE /api/v2/presence/definitions/{definitionId}</c> (operation <c>deletePresenceDefinition</c>).</para>
+        /// <para>Permissions: not documented.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="definitionId">Presence Definition ID (path, required).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of no result: the API returns no body.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="definitionId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task DeletePresenceDefinitionAsync(string definitionId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = DeletePresenceDefinitionParams(definitionId);
+            return RunAsync(() => { InvokeWith("deletePresenceDefinition", parameters, null, cancellationToken); }, cancellationToken);
+        }
+
+        private static string DeletePresenceDefinitionParams(string definitionId)
         {
             var p = new ParamsWriter("deletePresenceDefinition");
             p.Required("definitionId", definitionId);
-            return Invoke("deletePresenceDefinition", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Delete a Presence Source.</summary>
@@ -33,15 +57,37 @@ namespace Genesys.Presence
         /// <para>Permissions: any of <c>presence:source:delete</c>, <c>presence:source:edit</c>.</para>
         /// </remarks>
         /// <param name="sourceId">Presence Source ID (path, required).</param>
-        /// <returns>The text <c>"null"</c>: the API returns no body.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="sourceId"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string DeletePresenceSource(string sourceId)
+        public void DeletePresenceSource(string sourceId)
+        {
+            Invoke("deletePresenceSource", DeletePresenceSourceParams(sourceId));
+        }
+
+        /// <summary>Delete a Presence Source.</summary>
+        /// <remarks>
+        /// <para><c>DELETE /api/v2/presence/sources/{sourceId}</c> (operation <c>deletePresenceSource</c>).</para>
+        /// <para>Permissions: any of <c>presence:source:delete</c>, <c>presence:source:edit</c>.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="sourceId">Presence Source ID (path, required).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of no result: the API returns no body.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="sourceId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task DeletePresenceSourceAsync(string sourceId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = DeletePresenceSourceParams(sourceId);
+            return RunAsync(() => { InvokeWith("deletePresenceSource", parameters, null, cancellationToken); }, cancellationToken);
+        }
+
+        private static string DeletePresenceSourceParams(string sourceId)
         {
             var p = new ParamsWriter("deletePresenceSource");
             p.Required("sourceId", sourceId);
-            return Invoke("deletePresenceSource", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Delete a Presence Definition.</summary>
@@ -51,16 +97,40 @@ namespace Genesys.Presence
         /// <para>Deprecated by the API. Use <c>DELETE /api/v2/presence/definitions/{definitionId}</c> (<see cref="DeletePresenceDefinition"/>).</para>
         /// </remarks>
         /// <param name="presenceId">Organization Presence ID (path, required).</param>
-        /// <returns>The text <c>"null"</c>: the API returns no body.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="presenceId"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         [Obsolete("Deprecated by the API: use DELETE /api/v2/presence/definitions/{definitionId} (DeletePresenceDefinition).")]
-        public string DeletePresencedefinition(string presenceId)
+        public void DeletePresencedefinition(string presenceId)
+        {
+            Invoke("deletePresencedefinition", DeletePresencedefinitionParams(presenceId));
+        }
+
+        /// <summary>Delete a Presence Definition.</summary>
+        /// <remarks>
+        /// <para><c>DELETE /api/v2/presencedefinitions/{presenceId}</c> (operation <c>deletePresencedefinition</c>).</para>
+        /// <para>Permissions: all of <c>presence:presenceDefinition:delete</c>.</para>
+        /// <para>Deprecated by the API. Use <c>DELETE /api/v2/presence/definitions/{definitionId}</c> (<see cref="DeletePresenceDefinition"/>).</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="presenceId">Organization Presence ID (path, required).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of no result: the API returns no body.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="presenceId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        [Obsolete("Deprecated by the API: use DELETE /api/v2/presence/definitions/{definitionId} (DeletePresenceDefinition).")]
+        public Task DeletePresencedefinitionAsync(string presenceId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = DeletePresencedefinitionParams(presenceId);
+            return RunAsync(() => { InvokeWith("deletePresencedefinition", parameters, null, cancellationToken); }, cancellationToken);
+        }
+
+        private static string DeletePresencedefinitionParams(string presenceId)
         {
             var p = new ParamsWriter("deletePresencedefinition");
             p.Required("presenceId", presenceId);
-            return Invoke("deletePresencedefinition", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get a Presence Definition.</summary>
@@ -70,16 +140,40 @@ namespace Genesys.Presence
         /// </remarks>
         /// <param name="definitionId">Presence Definition ID (path, required).</param>
         /// <param name="localeCode">The locale code to fetch for the presence definition. Use ALL to fetch everything (query, optional; null leaves it out).</param>
-        /// <returns>The response: one <c>OrganizationPresenceDefinition</c> object, as JSON text.</returns>
+        /// <returns>The response: one <c>OrganizationPresenceDefinition</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="definitionId"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetPresenceDefinition(string definitionId, string localeCode = null)
+        public OrganizationPresenceDefinition GetPresenceDefinition(string definitionId, string localeCode = null)
+        {
+            return ModelJson.One(Invoke("getPresenceDefinition", GetPresenceDefinitionParams(definitionId, localeCode)), OrganizationPresenceDefinition.Read, "OrganizationPresenceDefinition");
+        }
+
+        /// <summary>Get a Presence Definition.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/presence/definitions/{definitionId}</c> (operation <c>getPresenceDefinition</c>).</para>
+        /// <para>Permissions: not documented.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="definitionId">Presence Definition ID (path, required).</param>
+        /// <param name="localeCode">The locale code to fetch for the presence definition. Use ALL to fetch everything (query, optional; null leaves it out).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>OrganizationPresenceDefinition</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="definitionId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<OrganizationPresenceDefinition> GetPresenceDefinitionAsync(string definitionId, string localeCode = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetPresenceDefinitionParams(definitionId, localeCode);
+            return RunAsync(() => ModelJson.One(InvokeWith("getPresenceDefinition", parameters, null, cancellationToken), OrganizationPresenceDefinition.Read, "OrganizationPresenceDefinition"), cancellationToken);
+        }
+
+        private static string GetPresenceDefinitionParams(string definitionId, string localeCode)
         {
             var p = new ParamsWriter("getPresenceDefinition");
             p.Required("definitionId", definitionId);
             p.Optional("localeCode", localeCode);
-            return Invoke("getPresenceDefinition", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get a list of Presence Definitions.</summary>
@@ -90,16 +184,40 @@ namespace Genesys.Presence
         /// <param name="deactivated">Deactivated query can be TRUE or FALSE (query, optional; null leaves it out).</param>
         /// <param name="divisionId">One or more division IDs. If nothing is provided, the definitions associated withthe list of divisions that the user has access to will be returned (query, optional, sent comma-joined; null leaves it out).</param>
         /// <param name="localeCode">The locale code to fetch for the presence definition. Use ALL to fetch everything (query, optional; null leaves it out).</param>
-        /// <returns>The response: one <c>OrganizationPresenceDefinitionEntityListing</c> object, as JSON text.</returns>
+        /// <returns>The response: one <c>OrganizationPresenceDefinitionEntityListing</c> object.</returns>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetPresenceDefinitions(string deactivated = null, IEnumerable<string> divisionId = null, string localeCode = null)
+        public OrganizationPresenceDefinitionEntityListing GetPresenceDefinitions(string deactivated = null, IEnumerable<string> divisionId = null, string localeCode = null)
+        {
+            return ModelJson.One(Invoke("getPresenceDefinitions", GetPresenceDefinitionsParams(deactivated, divisionId, localeCode)), OrganizationPresenceDefinitionEntityListing.Read, "OrganizationPresenceDefinitionEntityListing");
+        }
+
+        /// <summary>Get a list of Presence Definitions.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/presence/definitions</c> (operation <c>getPresenceDefinitions</c>).</para>
+        /// <para>Permissions: not documented.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="deactivated">Deactivated query can be TRUE or FALSE (query, optional; null leaves it out).</param>
+        /// <param name="divisionId">One or more division IDs. If nothing is provided, the definitions associated withthe list of divisions that the user has access to will be returned (query, optional, sent comma-joined; null leaves it out).</param>
+        /// <param name="localeCode">The locale code to fetch for the presence definition. Use ALL to fetch everything (query, optional; null leaves it out).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>OrganizationPresenceDefinitionEntityListing</c> object.</returns>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<OrganizationPresenceDefinitionEntityListing> GetPresenceDefinitionsAsync(string deactivated = null, IEnumerable<string> divisionId = null, string localeCode = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetPresenceDefinitionsParams(deactivated, divisionId, localeCode);
+            return RunAsync(() => ModelJson.One(InvokeWith("getPresenceDefinitions", parameters, null, cancellationToken), OrganizationPresenceDefinitionEntityListing.Read, "OrganizationPresenceDefinitionEntityListing"), cancellationToken);
+        }
+
+        private static string GetPresenceDefinitionsParams(string deactivated, IEnumerable<string> divisionId, string localeCode)
         {
             var p = new ParamsWriter("getPresenceDefinitions");
             p.Optional("deactivated", deactivated);
             p.Optional("divisionId", divisionId);
             p.Optional("localeCode", localeCode);
-            return Invoke("getPresenceDefinitions", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get the presence settings.</summary>
@@ -107,13 +225,34 @@ namespace Genesys.Presence
         /// <para><c>GET /api/v2/presence/settings</c> (operation <c>getPresenceSettings</c>).</para>
         /// <para>Permissions: all of <c>presence:settings:view</c>.</para>
         /// </remarks>
-        /// <returns>The response: one <c>PresenceSettings</c> object, as JSON text.</returns>
+        /// <returns>The response: one <c>PresenceSettings</c> object.</returns>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetPresenceSettings()
+        public PresenceSettings GetPresenceSettings()
+        {
+            return ModelJson.One(Invoke("getPresenceSettings", GetPresenceSettingsParams()), PresenceSettings.Read, "PresenceSettings");
+        }
+
+        /// <summary>Get the presence settings.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/presence/settings</c> (operation <c>getPresenceSettings</c>).</para>
+        /// <para>Permissions: all of <c>presence:settings:view</c>.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>PresenceSettings</c> object.</returns>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<PresenceSettings> GetPresenceSettingsAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetPresenceSettingsParams();
+            return RunAsync(() => ModelJson.One(InvokeWith("getPresenceSettings", parameters, null, cancellationToken), PresenceSettings.Read, "PresenceSettings"), cancellationToken);
+        }
+
+        private static string GetPresenceSettingsParams()
         {
             var p = new ParamsWriter("getPresenceSettings");
-            return Invoke("getPresenceSettings", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get a Presence Source.</summary>
@@ -122,15 +261,38 @@ namespace Genesys.Presence
         /// <para>Permissions: all of <c>presence:source:view</c>.</para>
         /// </remarks>
         /// <param name="sourceId">Presence Source ID (path, required).</param>
-        /// <returns>The response: one <c>Source</c> object, as JSON text.</returns>
+        /// <returns>The response: one <c>Source</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="sourceId"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetPresenceSource(string sourceId)
+        public Source GetPresenceSource(string sourceId)
+        {
+            return ModelJson.One(Invoke("getPresenceSource", GetPresenceSourceParams(sourceId)), Source.Read, "Source");
+        }
+
+        /// <summary>Get a Presence Source.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/presence/sources/{sourceId}</c> (operation <c>getPresenceSource</c>).</para>
+        /// <para>Permissions: all of <c>presence:source:view</c>.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="sourceId">Presence Source ID (path, required).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>Source</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="sourceId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<Source> GetPresenceSourceAsync(string sourceId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetPresenceSourceParams(sourceId);
+            return RunAsync(() => ModelJson.One(InvokeWith("getPresenceSource", parameters, null, cancellationToken), Source.Read, "Source"), cancellationToken);
+        }
+
+        private static string GetPresenceSourceParams(string sourceId)
         {
             var p = new ParamsWriter("getPresenceSource");
             p.Required("sourceId", sourceId);
-            return Invoke("getPresenceSource", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get a list of Presence Sources.</summary>
@@ -139,14 +301,36 @@ namespace Genesys.Presence
         /// <para>Permissions: all of <c>presence:source:view</c>.</para>
         /// </remarks>
         /// <param name="deactivated">Deactivated query can be TRUE or FALSE (query, optional; null leaves it out).</param>
-        /// <returns>The response: one <c>SourceEntityListing</c> object, as JSON text.</returns>
+        /// <returns>The response: one <c>SourceEntityListing</c> object.</returns>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetPresenceSources(string deactivated = null)
+        public SourceEntityListing GetPresenceSources(string deactivated = null)
+        {
+            return ModelJson.One(Invoke("getPresenceSources", GetPresenceSourcesParams(deactivated)), SourceEntityListing.Read, "SourceEntityListing");
+        }
+
+        /// <summary>Get a list of Presence Sources.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/presence/sources</c> (operation <c>getPresenceSources</c>).</para>
+        /// <para>Permissions: all of <c>presence:source:view</c>.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="deactivated">Deactivated query can be TRUE or FALSE (query, optional; null leaves it out).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>SourceEntityListing</c> object.</returns>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<SourceEntityListing> GetPresenceSourcesAsync(string deactivated = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetPresenceSourcesParams(deactivated);
+            return RunAsync(() => ModelJson.One(InvokeWith("getPresenceSources", parameters, null, cancellationToken), SourceEntityListing.Read, "SourceEntityListing"), cancellationToken);
+        }
+
+        private static string GetPresenceSourcesParams(string deactivated)
         {
             var p = new ParamsWriter("getPresenceSources");
             p.Optional("deactivated", deactivated);
-            return Invoke("getPresenceSources", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get a user's Primary Presence Source.</summary>
@@ -155,15 +339,38 @@ namespace Genesys.Presence
         /// <para>Permissions: all of <c>presence:userPrimarySource:view</c>.</para>
         /// </remarks>
         /// <param name="userId">user ID (path, required).</param>
-        /// <returns>The response: one <c>UserPrimarySource</c> object, as JSON text.</returns>
+        /// <returns>The response: one <c>UserPrimarySource</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetPresenceUserPrimarysource(string userId)
+        public UserPrimarySource GetPresenceUserPrimarysource(string userId)
+        {
+            return ModelJson.One(Invoke("getPresenceUserPrimarysource", GetPresenceUserPrimarysourceParams(userId)), UserPrimarySource.Read, "UserPrimarySource");
+        }
+
+        /// <summary>Get a user's Primary Presence Source.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/presence/users/{userId}/primarysource</c> (operation <c>getPresenceUserPrimarysource</c>).</para>
+        /// <para>Permissions: all of <c>presence:userPrimarySource:view</c>.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="userId">user ID (path, required).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>UserPrimarySource</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<UserPrimarySource> GetPresenceUserPrimarysourceAsync(string userId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetPresenceUserPrimarysourceParams(userId);
+            return RunAsync(() => ModelJson.One(InvokeWith("getPresenceUserPrimarysource", parameters, null, cancellationToken), UserPrimarySource.Read, "UserPrimarySource"), cancellationToken);
+        }
+
+        private static string GetPresenceUserPrimarysourceParams(string userId)
         {
             var p = new ParamsWriter("getPresenceUserPrimarysource");
             p.Required("userId", userId);
-            return Invoke("getPresenceUserPrimarysource", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get a Presence Definition.</summary>
@@ -174,17 +381,43 @@ namespace Genesys.Presence
         /// </remarks>
         /// <param name="presenceId">Organization Presence ID (path, required).</param>
         /// <param name="localeCode">The locale code to fetch for the presence definition. Use ALL to fetch everything (query, optional; null leaves it out).</param>
-        /// <returns>The response: one <c>OrganizationPresence</c> object, as JSON text.</returns>
+        /// <returns>The response: one <c>OrganizationPresence</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="presenceId"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         [Obsolete("Deprecated by the API: use GET /api/v2/presence/definitions/{definitionId} (GetPresenceDefinition).")]
-        public string GetPresencedefinition(string presenceId, string localeCode = null)
+        public OrganizationPresence GetPresencedefinition(string presenceId, string localeCode = null)
+        {
+            return ModelJson.One(Invoke("getPresencedefinition", GetPresencedefinitionParams(presenceId, localeCode)), OrganizationPresence.Read, "OrganizationPresence");
+        }
+
+        /// <summary>Get a Presence Definition.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/presencedefinitions/{presenceId}</c> (operation <c>getPresencedefinition</c>).</para>
+        /// <para>Permissions: all of <c>presence:presenceDefinition:view</c>.</para>
+        /// <para>Deprecated by the API. Use <c>GET /api/v2/presence/definitions/{definitionId}</c> (<see cref="GetPresenceDefinition"/>).</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="presenceId">Organization Presence ID (path, required).</param>
+        /// <param name="localeCode">The locale code to fetch for the presence definition. Use ALL to fetch everything (query, optional; null leaves it out).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>OrganizationPresence</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="presenceId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        [Obsolete("Deprecated by the API: use GET /api/v2/presence/definitions/{definitionId} (GetPresenceDefinition).")]
+        public Task<OrganizationPresence> GetPresencedefinitionAsync(string presenceId, string localeCode = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetPresencedefinitionParams(presenceId, localeCode);
+            return RunAsync(() => ModelJson.One(InvokeWith("getPresencedefinition", parameters, null, cancellationToken), OrganizationPresence.Read, "OrganizationPresence"), cancellationToken);
+        }
+
+        private static string GetPresencedefinitionParams(string presenceId, string localeCode)
         {
             var p = new ParamsWriter("getPresencedefinition");
             p.Required("presenceId", presenceId);
             p.Optional("localeCode", localeCode);
-            return Invoke("getPresencedefinition", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get an Organization's list of Presence Definitions.</summary>
@@ -197,18 +430,45 @@ namespace Genesys.Presence
         /// <param name="pageSize">Page size (query, optional; null leaves it out).</param>
         /// <param name="deleted">Deleted query can be TRUE, FALSE or ALL (query, optional; null leaves it out).</param>
         /// <param name="localeCode">The locale code to fetch for each presence definition. Use ALL to fetch everything (query, optional; null leaves it out).</param>
-        /// <returns>The response: one <c>OrganizationPresenceEntityListing</c> object, as JSON text.</returns>
+        /// <returns>The response: one <c>OrganizationPresenceEntityListing</c> object.</returns>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         [Obsolete("Deprecated by the API: use GET /api/v2/presence/definitions (GetPresenceDefinitions).")]
-        public string GetPresencedefinitions(int? pageNumber = null, int? pageSize = null, string deleted = null, string localeCode = null)
+        public OrganizationPresenceEntityListing GetPresencedefinitions(int? pageNumber = null, int? pageSize = null, string deleted = null, string localeCode = null)
+        {
+            return ModelJson.One(Invoke("getPresencedefinitions", GetPresencedefinitionsParams(pageNumber, pageSize, deleted, localeCode)), OrganizationPresenceEntityListing.Read, "OrganizationPresenceEntityListing");
+        }
+
+        /// <summary>Get an Organization's list of Presence Definitions.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/presencedefinitions</c> (operation <c>getPresencedefinitions</c>).</para>
+        /// <para>Permissions: none required.</para>
+        /// <para>Deprecated by the API. Use <c>GET /api/v2/presence/definitions</c> (<see cref="GetPresenceDefinitions"/>).</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="pageNumber">Page number (query, optional; null leaves it out).</param>
+        /// <param name="pageSize">Page size (query, optional; null leaves it out).</param>
+        /// <param name="deleted">Deleted query can be TRUE, FALSE or ALL (query, optional; null leaves it out).</param>
+        /// <param name="localeCode">The locale code to fetch for each presence definition. Use ALL to fetch everything (query, optional; null leaves it out).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>OrganizationPresenceEntityListing</c> object.</returns>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        [Obsolete("Deprecated by the API: use GET /api/v2/presence/definitions (GetPresenceDefinitions).")]
+        public Task<OrganizationPresenceEntityListing> GetPresencedefinitionsAsync(int? pageNumber = null, int? pageSize = null, string deleted = null, string localeCode = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetPresencedefinitionsParams(pageNumber, pageSize, deleted, localeCode);
+            return RunAsync(() => ModelJson.One(InvokeWith("getPresencedefinitions", parameters, null, cancellationToken), OrganizationPresenceEntityListing.Read, "OrganizationPresenceEntityListing"), cancellationToken);
+        }
+
+        private static string GetPresencedefinitionsParams(int? pageNumber, int? pageSize, string deleted, string localeCode)
         {
             var p = new ParamsWriter("getPresencedefinitions");
             p.Optional("pageNumber", pageNumber);
             p.Optional("pageSize", pageSize);
             p.Optional("deleted", deleted);
             p.Optional("localeCode", localeCode);
-            return Invoke("getPresencedefinitions", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get the list of SystemPresences.</summary>
@@ -216,13 +476,34 @@ namespace Genesys.Presence
         /// <para><c>GET /api/v2/systempresences</c> (operation <c>getSystempresences</c>).</para>
         /// <para>Permissions: none required.</para>
         /// </remarks>
-        /// <returns>The response: a JSON array of <c>SystemPresence</c> objects, as JSON text.</returns>
+        /// <returns>The response: a JSON array of <c>SystemPresence</c> objects.</returns>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetSystempresences()
+        public List<SystemPresence> GetSystempresences()
+        {
+            return ModelJson.Many(Invoke("getSystempresences", GetSystempresencesParams()), SystemPresence.Read, "SystemPresence");
+        }
+
+        /// <summary>Get the list of SystemPresences.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/systempresences</c> (operation <c>getSystempresences</c>).</para>
+        /// <para>Permissions: none required.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: a JSON array of <c>SystemPresence</c> objects.</returns>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<List<SystemPresence>> GetSystempresencesAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetSystempresencesParams();
+            return RunAsync(() => ModelJson.Many(InvokeWith("getSystempresences", parameters, null, cancellationToken), SystemPresence.Read, "SystemPresence"), cancellationToken);
+        }
+
+        private static string GetSystempresencesParams()
         {
             var p = new ParamsWriter("getSystempresences");
-            return Invoke("getSystempresences", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get a user's Presence.</summary>
@@ -233,16 +514,41 @@ namespace Genesys.Presence
         /// </remarks>
         /// <param name="userId">user Id (path, required).</param>
         /// <param name="sourceId">Presence source ID (path, required).</param>
-        /// <returns>The response: one <c>UserPresence</c> object, as JSON text.</returns>
+        /// <returns>The response: one <c>UserPresence</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="userId"/> or <paramref name="sourceId"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetUserPresence(string userId, string sourceId)
+        public UserPresence GetUserPresence(string userId, string sourceId)
+        {
+            return ModelJson.One(Invoke("getUserPresence", GetUserPresenceParams(userId, sourceId)), UserPresence.Read, "UserPresence");
+        }
+
+        /// <summary>Get a user's Presence.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/users/{userId}/presences/{sourceId}</c> (operation <c>getUserPresence</c>).</para>
+        /// <para>Get a user's presence for the specified source that is not specifically listed. Used to support custom presence sources. This endpoint does not support registered presence sources.</para>
+        /// <para>Permissions: none required.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="userId">user Id (path, required).</param>
+        /// <param name="sourceId">Presence source ID (path, required).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>UserPresence</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="userId"/> or <paramref name="sourceId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<UserPresence> GetUserPresenceAsync(string userId, string sourceId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetUserPresenceParams(userId, sourceId);
+            return RunAsync(() => ModelJson.One(InvokeWith("getUserPresence", parameters, null, cancellationToken), UserPresence.Read, "UserPresence"), cancellationToken);
+        }
+
+        private static string GetUserPresenceParams(string userId, string sourceId)
         {
             var p = new ParamsWriter("getUserPresence");
             p.Required("userId", userId);
             p.Required("sourceId", sourceId);
-            return Invoke("getUserPresence", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get a user's Genesys Cloud presence.</summary>
@@ -252,15 +558,39 @@ namespace Genesys.Presence
         /// <para>Permissions: none required.</para>
         /// </remarks>
         /// <param name="userId">user Id (path, required).</param>
-        /// <returns>The response: one <c>UserPresence</c> object, as JSON text.</returns>
+        /// <returns>The response: one <c>UserPresence</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetUserPresencesPurecloud(string userId)
+        public UserPresence GetUserPresencesPurecloud(string userId)
+        {
+            return ModelJson.One(Invoke("getUserPresencesPurecloud", GetUserPresencesPurecloudParams(userId)), UserPresence.Read, "UserPresence");
+        }
+
+        /// <summary>Get a user's Genesys Cloud presence.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/users/{userId}/presences/purecloud</c> (operation <c>getUserPresencesPurecloud</c>).</para>
+        /// <para>Get the default Genesys Cloud user presence source PURECLOUD</para>
+        /// <para>Permissions: none required.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="userId">user Id (path, required).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>UserPresence</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="userId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<UserPresence> GetUserPresencesPurecloudAsync(string userId, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetUserPresencesPurecloudParams(userId);
+            return RunAsync(() => ModelJson.One(InvokeWith("getUserPresencesPurecloud", parameters, null, cancellationToken), UserPresence.Read, "UserPresence"), cancellationToken);
+        }
+
+        private static string GetUserPresencesPurecloudParams(string userId)
         {
             var p = new ParamsWriter("getUserPresencesPurecloud");
             p.Required("userId", userId);
-            return Invoke("getUserPresencesPurecloud", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get bulk user presences for a single presence source.</summary>
@@ -270,16 +600,40 @@ namespace Genesys.Presence
         /// </remarks>
         /// <param name="sourceId">The requested presence source ID (path, required).</param>
         /// <param name="id">A comma separated list of user IDs to fetch their presence status in bulk. Limit 50 (query, optional, sent comma-joined; null leaves it out).</param>
-        /// <returns>The response: a JSON array of <c>UcUserPresence</c> objects, as JSON text.</returns>
+        /// <returns>The response: a JSON array of <c>UcUserPresence</c> objects.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="sourceId"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetUsersPresenceBulk(string sourceId, IEnumerable<string> id = null)
+        public List<UcUserPresence> GetUsersPresenceBulk(string sourceId, IEnumerable<string> id = null)
+        {
+            return ModelJson.Many(Invoke("getUsersPresenceBulk", GetUsersPresenceBulkParams(sourceId, id)), UcUserPresence.Read, "UcUserPresence");
+        }
+
+        /// <summary>Get bulk user presences for a single presence source.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/users/presences/{sourceId}/bulk</c> (operation <c>getUsersPresenceBulk</c>).</para>
+        /// <para>Permissions: none required.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="sourceId">The requested presence source ID (path, required).</param>
+        /// <param name="id">A comma separated list of user IDs to fetch their presence status in bulk. Limit 50 (query, optional, sent comma-joined; null leaves it out).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: a JSON array of <c>UcUserPresence</c> objects.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="sourceId"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<List<UcUserPresence>> GetUsersPresenceBulkAsync(string sourceId, IEnumerable<string> id = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetUsersPresenceBulkParams(sourceId, id);
+            return RunAsync(() => ModelJson.Many(InvokeWith("getUsersPresenceBulk", parameters, null, cancellationToken), UcUserPresence.Read, "UcUserPresence"), cancellationToken);
+        }
+
+        private static string GetUsersPresenceBulkParams(string sourceId, IEnumerable<string> id)
         {
             var p = new ParamsWriter("getUsersPresenceBulk");
             p.Required("sourceId", sourceId);
             p.Optional("id", id);
-            return Invoke("getUsersPresenceBulk", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Get bulk user presences for a Genesys Cloud (PURECLOUD) presence source.</summary>
@@ -288,14 +642,36 @@ namespace Genesys.Presence
         /// <para>Permissions: none required.</para>
         /// </remarks>
         /// <param name="id">A comma separated list of user IDs to fetch their presence status in bulk. Limit 50 (query, optional, sent comma-joined; null leaves it out).</param>
-        /// <returns>The response: a JSON array of <c>UcUserPresence</c> objects, as JSON text.</returns>
+        /// <returns>The response: a JSON array of <c>UcUserPresence</c> objects.</returns>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetUsersPresencesPurecloudBulk(IEnumerable<string> id = null)
+        public List<UcUserPresence> GetUsersPresencesPurecloudBulk(IEnumerable<string> id = null)
+        {
+            return ModelJson.Many(Invoke("getUsersPresencesPurecloudBulk", GetUsersPresencesPurecloudBulkParams(id)), UcUserPresence.Read, "UcUserPresence");
+        }
+
+        /// <summary>Get bulk user presences for a Genesys Cloud (PURECLOUD) presence source.</summary>
+        /// <remarks>
+        /// <para><c>GET /api/v2/users/presences/purecloud/bulk</c> (operation <c>getUsersPresencesPurecloudBulk</c>).</para>
+        /// <para>Permissions: none required.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="id">A comma separated list of user IDs to fetch their presence status in bulk. Limit 50 (query, optional, sent comma-joined; null leaves it out).</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: a JSON array of <c>UcUserPresence</c> objects.</returns>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<List<UcUserPresence>> GetUsersPresencesPurecloudBulkAsync(IEnumerable<string> id = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetUsersPresencesPurecloudBulkParams(id);
+            return RunAsync(() => ModelJson.Many(InvokeWith("getUsersPresencesPurecloudBulk", parameters, null, cancellationToken), UcUserPresence.Read, "UcUserPresence"), cancellationToken);
+        }
+
+        private static string GetUsersPresencesPurecloudBulkParams(IEnumerable<string> id)
         {
             var p = new ParamsWriter("getUsersPresencesPurecloudBulk");
             p.Optional("id", id);
-            return Invoke("getUsersPresencesPurecloudBulk", p.ToString());
+            return p.ToString();
         }
 
         /// <summary>Patch a user's Presence.</summary>
@@ -306,18 +682,44 @@ namespace Genesys.Presence
         /// </remarks>
         /// <param name="userId">user Id (path, required).</param>
         /// <param name="sourceId">Presence source ID (path, required).</param>
-        /// <param name="body">The request body, as JSON text: one <c>UserPresence</c> object.</param>
-        /// <returns>The response: one <c>UserPresence</c> object, as JSON text.</returns>
+        /// <param name="body">The request body: one <c>UserPresence</c> object.</param>
+        /// <returns>The response: one <c>UserPresence</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="userId"/> or <paramref name="sourceId"/> or <paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PatchUserPresence(string userId, string sourceId, string body)
+        public UserPresence PatchUserPresence(string userId, string sourceId, UserPresence body)
+        {
+            return ModelJson.One(Invoke("patchUserPresence", PatchUserPresenceParams(userId, sourceId, body)), UserPresence.Read, "UserPresence");
+        }
+
+        /// <summary>Patch a user's Presence.</summary>
+        /// <remarks>
+        /// <para><c>PATCH /api/v2/users/{userId}/presences/{sourceId}</c> (operation <c>patchUserPresence</c>).</para>
+        /// <para>Patch a user's presence for the specified source that is not specifically listed. This endpoint does not support registered presence sources. The presence object can be patched one of three ways. Option 1: Set the 'primary' property to true. This will set the 'source' defined in the path as the user's primary presence source. Option 2: Provide the presenceDefinition value. The 'id' is the only value required within the presenceDefinition. Option 3: Provide the message value. Option 1 can be combined with Option 2 and/or Option 3.</para>
+        /// <para>Permissions: none required.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="userId">user Id (path, required).</param>
+        /// <param name="sourceId">Presence source ID (path, required).</param>
+        /// <param name="body">The request body: one <c>UserPresence</c> object.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>UserPresence</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="userId"/> or <paramref name="sourceId"/> or <paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<UserPresence> PatchUserPresenceAsync(string userId, string sourceId, UserPresence body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PatchUserPresenceParams(userId, sourceId, body);
+            return RunAsync(() => ModelJson.One(InvokeWith("patchUserPresence", parameters, null, cancellationToken), UserPresence.Read, "UserPresence"), cancellationToken);
+        }
+
+        private static string PatchUserPresenceParams(string userId, string sourceId, UserPresence body)
         {
             var p = new ParamsWriter("patchUserPresence");
             p.Required("userId", userId);
             p.Required("sourceId", sourceId);
-            p.Body(body);
-            return Invoke("patchUserPresence", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>Patch a Genesys Cloud user's presence.</summary>
@@ -327,17 +729,42 @@ namespace Genesys.Presence
         /// <para>Permissions: none required.</para>
         /// </remarks>
         /// <param name="userId">user Id (path, required).</param>
-        /// <param name="body">The request body, as JSON text: one <c>UserPresence</c> object.</param>
-        /// <returns>The response: one <c>UserPresence</c> object, as JSON text.</returns>
+        /// <param name="body">The request body: one <c>UserPresence</c> object.</param>
+        /// <returns>The response: one <c>UserPresence</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="userId"/> or <paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PatchUserPresencesPurecloud(string userId, string body)
+        public UserPresence PatchUserPresencesPurecloud(string userId, UserPresence body)
+        {
+            return ModelJson.One(Invoke("patchUserPresencesPurecloud", PatchUserPresencesPurecloudParams(userId, body)), UserPresence.Read, "UserPresence");
+        }
+
+        /// <summary>Patch a Genesys Cloud user's presence.</summary>
+        /// <remarks>
+        /// <para><c>PATCH /api/v2/users/{userId}/presences/purecloud</c> (operation <c>patchUserPresencesPurecloud</c>).</para>
+        /// <para>The presence object can be patched one of three ways. Option 1: Set the 'primary' property to true. This will set the PURECLOUD source as the user's primary presence source. Option 2: Provide the presenceDefinition value. The 'id' is the only value required within the presenceDefinition. Option 3: Provide the message value. Option 1 can be combined with Option 2 and/or Option 3.</para>
+        /// <para>Permissions: none required.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="userId">user Id (path, required).</param>
+        /// <param name="body">The request body: one <c>UserPresence</c> object.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>UserPresence</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="userId"/> or <paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<UserPresence> PatchUserPresencesPurecloudAsync(string userId, UserPresence body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PatchUserPresencesPurecloudParams(userId, body);
+            return RunAsync(() => ModelJson.One(InvokeWith("patchUserPresencesPurecloud", parameters, null, cancellationToken), UserPresence.Read, "UserPresence"), cancellationToken);
+        }
+
+        private static string PatchUserPresencesPurecloudParams(string userId, UserPresence body)
         {
             var p = new ParamsWriter("patchUserPresencesPurecloud");
             p.Required("userId", userId);
-            p.Body(body);
-            return Invoke("patchUserPresencesPurecloud", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>Create a Presence Definition.</summary>
@@ -345,16 +772,39 @@ namespace Genesys.Presence
         /// <para><c>POST /api/v2/presence/definitions</c> (operation <c>postPresenceDefinitions</c>).</para>
         /// <para>Permissions: not documented.</para>
         /// </remarks>
-        /// <param name="body">The request body, as JSON text: one <c>OrganizationPresenceDefinition</c> object.</param>
-        /// <returns>The response: one <c>OrganizationPresenceDefinition</c> object, as JSON text.</returns>
+        /// <param name="body">The request body: one <c>OrganizationPresenceDefinition</c> object.</param>
+        /// <returns>The response: one <c>OrganizationPresenceDefinition</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PostPresenceDefinitions(string body)
+        public OrganizationPresenceDefinition PostPresenceDefinitions(OrganizationPresenceDefinition body)
+        {
+            return ModelJson.One(Invoke("postPresenceDefinitions", PostPresenceDefinitionsParams(body)), OrganizationPresenceDefinition.Read, "OrganizationPresenceDefinition");
+        }
+
+        /// <summary>Create a Presence Definition.</summary>
+        /// <remarks>
+        /// <para><c>POST /api/v2/presence/definitions</c> (operation <c>postPresenceDefinitions</c>).</para>
+        /// <para>Permissions: not documented.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="body">The request body: one <c>OrganizationPresenceDefinition</c> object.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>OrganizationPresenceDefinition</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<OrganizationPresenceDefinition> PostPresenceDefinitionsAsync(OrganizationPresenceDefinition body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PostPresenceDefinitionsParams(body);
+            return RunAsync(() => ModelJson.One(InvokeWith("postPresenceDefinitions", parameters, null, cancellationToken), OrganizationPresenceDefinition.Read, "OrganizationPresenceDefinition"), cancellationToken);
+        }
+
+        private static string PostPresenceDefinitionsParams(OrganizationPresenceDefinition body)
         {
             var p = new ParamsWriter("postPresenceDefinitions");
-            p.Body(body);
-            return Invoke("postPresenceDefinitions", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>Create a Presence Source.</summary>
@@ -362,16 +812,39 @@ namespace Genesys.Presence
         /// <para><c>POST /api/v2/presence/sources</c> (operation <c>postPresenceSources</c>).</para>
         /// <para>Permissions: all of <c>presence:source:add</c>.</para>
         /// </remarks>
-        /// <param name="body">The request body, as JSON text: one <c>Source</c> object.</param>
-        /// <returns>The response: one <c>Source</c> object, as JSON text.</returns>
+        /// <param name="body">The request body: one <c>Source</c> object.</param>
+        /// <returns>The response: one <c>Source</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PostPresenceSources(string body)
+        public Source PostPresenceSources(Source body)
+        {
+            return ModelJson.One(Invoke("postPresenceSources", PostPresenceSourcesParams(body)), Source.Read, "Source");
+        }
+
+        /// <summary>Create a Presence Source.</summary>
+        /// <remarks>
+        /// <para><c>POST /api/v2/presence/sources</c> (operation <c>postPresenceSources</c>).</para>
+        /// <para>Permissions: all of <c>presence:source:add</c>.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="body">The request body: one <c>Source</c> object.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>Source</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<Source> PostPresenceSourcesAsync(Source body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PostPresenceSourcesParams(body);
+            return RunAsync(() => ModelJson.One(InvokeWith("postPresenceSources", parameters, null, cancellationToken), Source.Read, "Source"), cancellationToken);
+        }
+
+        private static string PostPresenceSourcesParams(Source body)
         {
             var p = new ParamsWriter("postPresenceSources");
-            p.Body(body);
-            return Invoke("postPresenceSources", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>Create a Presence Definition.</summary>
@@ -380,17 +853,42 @@ namespace Genesys.Presence
         /// <para>Permissions: all of <c>presence:presenceDefinition:add</c>.</para>
         /// <para>Deprecated by the API. Use <c>POST /api/v2/presence/definitions</c> (<see cref="PostPresenceDefinitions"/>).</para>
         /// </remarks>
-        /// <param name="body">The request body, as JSON text: one <c>OrganizationPresence</c> object.</param>
-        /// <returns>The response: one <c>OrganizationPresence</c> object, as JSON text.</returns>
+        /// <param name="body">The request body: one <c>OrganizationPresence</c> object.</param>
+        /// <returns>The response: one <c>OrganizationPresence</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         [Obsolete("Deprecated by the API: use POST /api/v2/presence/definitions (PostPresenceDefinitions).")]
-        public string PostPresencedefinitions(string body)
+        public OrganizationPresence PostPresencedefinitions(OrganizationPresence body)
+        {
+            return ModelJson.One(Invoke("postPresencedefinitions", PostPresencedefinitionsParams(body)), OrganizationPresence.Read, "OrganizationPresence");
+        }
+
+        /// <summary>Create a Presence Definition.</summary>
+        /// <remarks>
+        /// <para><c>POST /api/v2/presencedefinitions</c> (operation <c>postPresencedefinitions</c>).</para>
+        /// <para>Permissions: all of <c>presence:presenceDefinition:add</c>.</para>
+        /// <para>Deprecated by the API. Use <c>POST /api/v2/presence/definitions</c> (<see cref="PostPresenceDefinitions"/>).</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="body">The request body: one <c>OrganizationPresence</c> object.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>OrganizationPresence</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        [Obsolete("Deprecated by the API: use POST /api/v2/presence/definitions (PostPresenceDefinitions).")]
+        public Task<OrganizationPresence> PostPresencedefinitionsAsync(OrganizationPresence body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PostPresencedefinitionsParams(body);
+            return RunAsync(() => ModelJson.One(InvokeWith("postPresencedefinitions", parameters, null, cancellationToken), OrganizationPresence.Read, "OrganizationPresence"), cancellationToken);
+        }
+
+        private static string PostPresencedefinitionsParams(OrganizationPresence body)
         {
             var p = new ParamsWriter("postPresencedefinitions");
-            p.Body(body);
-            return Invoke("postPresencedefinitions", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>Update a Presence Definition.</summary>
@@ -399,17 +897,41 @@ namespace Genesys.Presence
         /// <para>Permissions: not documented.</para>
         /// </remarks>
         /// <param name="definitionId">Presence Definition ID (path, required).</param>
-        /// <param name="body">The request body, as JSON text: one <c>OrganizationPresenceDefinition</c> object.</param>
-        /// <returns>The response: one <c>OrganizationPresenceDefinition</c> object, as JSON text.</returns>
+        /// <param name="body">The request body: one <c>OrganizationPresenceDefinition</c> object.</param>
+        /// <returns>The response: one <c>OrganizationPresenceDefinition</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="definitionId"/> or <paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PutPresenceDefinition(string definitionId, string body)
+        public OrganizationPresenceDefinition PutPresenceDefinition(string definitionId, OrganizationPresenceDefinition body)
+        {
+            return ModelJson.One(Invoke("putPresenceDefinition", PutPresenceDefinitionParams(definitionId, body)), OrganizationPresenceDefinition.Read, "OrganizationPresenceDefinition");
+        }
+
+        /// <summary>Update a Presence Definition.</summary>
+        /// <remarks>
+        /// <para><c>PUT /api/v2/presence/definitions/{definitionId}</c> (operation <c>putPresenceDefinition</c>).</para>
+        /// <para>Permissions: not documented.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="definitionId">Presence Definition ID (path, required).</param>
+        /// <param name="body">The request body: one <c>OrganizationPresenceDefinition</c> object.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>OrganizationPresenceDefinition</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="definitionId"/> or <paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<OrganizationPresenceDefinition> PutPresenceDefinitionAsync(string definitionId, OrganizationPresenceDefinition body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PutPresenceDefinitionParams(definitionId, body);
+            return RunAsync(() => ModelJson.One(InvokeWith("putPresenceDefinition", parameters, null, cancellationToken), OrganizationPresenceDefinition.Read, "OrganizationPresenceDefinition"), cancellationToken);
+        }
+
+        private static string PutPresenceDefinitionParams(string definitionId, OrganizationPresenceDefinition body)
         {
             var p = new ParamsWriter("putPresenceDefinition");
             p.Required("definitionId", definitionId);
-            p.Body(body);
-            return Invoke("putPresenceDefinition", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>Update the presence settings.</summary>
@@ -417,16 +939,39 @@ namespace Genesys.Presence
         /// <para><c>PUT /api/v2/presence/settings</c> (operation <c>putPresenceSettings</c>).</para>
         /// <para>Permissions: all of <c>presence:settings:edit</c>.</para>
         /// </remarks>
-        /// <param name="body">The request body, as JSON text: one <c>PresenceSettings</c> object.</param>
-        /// <returns>The response: one <c>PresenceSettings</c> object, as JSON text.</returns>
+        /// <param name="body">The request body: one <c>PresenceSettings</c> object.</param>
+        /// <returns>The response: one <c>PresenceSettings</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PutPresenceSettings(string body)
+        public PresenceSettings PutPresenceSettings(PresenceSettings body)
+        {
+            return ModelJson.One(Invoke("putPresenceSettings", PutPresenceSettingsParams(body)), PresenceSettings.Read, "PresenceSettings");
+        }
+
+        /// <summary>Update the presence settings.</summary>
+        /// <remarks>
+        /// <para><c>PUT /api/v2/presence/settings</c> (operation <c>putPresenceSettings</c>).</para>
+        /// <para>Permissions: all of <c>presence:settings:edit</c>.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="body">The request body: one <c>PresenceSettings</c> object.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>PresenceSettings</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<PresenceSettings> PutPresenceSettingsAsync(PresenceSettings body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PutPresenceSettingsParams(body);
+            return RunAsync(() => ModelJson.One(InvokeWith("putPresenceSettings", parameters, null, cancellationToken), PresenceSettings.Read, "PresenceSettings"), cancellationToken);
+        }
+
+        private static string PutPresenceSettingsParams(PresenceSettings body)
         {
             var p = new ParamsWriter("putPresenceSettings");
-            p.Body(body);
-            return Invoke("putPresenceSettings", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>Update a Presence Source.</summary>
@@ -435,17 +980,41 @@ namespace Genesys.Presence
         /// <para>Permissions: all of <c>presence:source:edit</c>.</para>
         /// </remarks>
         /// <param name="sourceId">Presence Source ID (path, required).</param>
-        /// <param name="body">The request body, as JSON text: one <c>Source</c> object.</param>
-        /// <returns>The response: one <c>Source</c> object, as JSON text.</returns>
+        /// <param name="body">The request body: one <c>Source</c> object.</param>
+        /// <returns>The response: one <c>Source</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="sourceId"/> or <paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PutPresenceSource(string sourceId, string body)
+        public Source PutPresenceSource(string sourceId, Source body)
+        {
+            return ModelJson.One(Invoke("putPresenceSource", PutPresenceSourceParams(sourceId, body)), Source.Read, "Source");
+        }
+
+        /// <summary>Update a Presence Source.</summary>
+        /// <remarks>
+        /// <para><c>PUT /api/v2/presence/sources/{sourceId}</c> (operation <c>putPresenceSource</c>).</para>
+        /// <para>Permissions: all of <c>presence:source:edit</c>.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="sourceId">Presence Source ID (path, required).</param>
+        /// <param name="body">The request body: one <c>Source</c> object.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>Source</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="sourceId"/> or <paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<Source> PutPresenceSourceAsync(string sourceId, Source body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PutPresenceSourceParams(sourceId, body);
+            return RunAsync(() => ModelJson.One(InvokeWith("putPresenceSource", parameters, null, cancellationToken), Source.Read, "Source"), cancellationToken);
+        }
+
+        private static string PutPresenceSourceParams(string sourceId, Source body)
         {
             var p = new ParamsWriter("putPresenceSource");
             p.Required("sourceId", sourceId);
-            p.Body(body);
-            return Invoke("putPresenceSource", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>Update a user's Primary Presence Source.</summary>
@@ -454,17 +1023,41 @@ namespace Genesys.Presence
         /// <para>Permissions: all of <c>presence:userPrimarySource:edit</c>.</para>
         /// </remarks>
         /// <param name="userId">user ID (path, required).</param>
-        /// <param name="body">The request body, as JSON text: one <c>UserPrimarySource</c> object.</param>
-        /// <returns>The response: one <c>UserPrimarySource</c> object, as JSON text.</returns>
+        /// <param name="body">The request body: one <c>UserPrimarySource</c> object.</param>
+        /// <returns>The response: one <c>UserPrimarySource</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="userId"/> or <paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PutPresenceUserPrimarysource(string userId, string body)
+        public UserPrimarySource PutPresenceUserPrimarysource(string userId, UserPrimarySource body)
+        {
+            return ModelJson.One(Invoke("putPresenceUserPrimarysource", PutPresenceUserPrimarysourceParams(userId, body)), UserPrimarySource.Read, "UserPrimarySource");
+        }
+
+        /// <summary>Update a user's Primary Presence Source.</summary>
+        /// <remarks>
+        /// <para><c>PUT /api/v2/presence/users/{userId}/primarysource</c> (operation <c>putPresenceUserPrimarysource</c>).</para>
+        /// <para>Permissions: all of <c>presence:userPrimarySource:edit</c>.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="userId">user ID (path, required).</param>
+        /// <param name="body">The request body: one <c>UserPrimarySource</c> object.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>UserPrimarySource</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="userId"/> or <paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<UserPrimarySource> PutPresenceUserPrimarysourceAsync(string userId, UserPrimarySource body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PutPresenceUserPrimarysourceParams(userId, body);
+            return RunAsync(() => ModelJson.One(InvokeWith("putPresenceUserPrimarysource", parameters, null, cancellationToken), UserPrimarySource.Read, "UserPrimarySource"), cancellationToken);
+        }
+
+        private static string PutPresenceUserPrimarysourceParams(string userId, UserPrimarySource body)
         {
             var p = new ParamsWriter("putPresenceUserPrimarysource");
             p.Required("userId", userId);
-            p.Body(body);
-            return Invoke("putPresenceUserPrimarysource", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>Update a Presence Definition.</summary>
@@ -474,18 +1067,44 @@ namespace Genesys.Presence
         /// <para>Deprecated by the API. Use <c>PUT /api/v2/presence/definitions/{definitionId}</c> (<see cref="PutPresenceDefinition"/>).</para>
         /// </remarks>
         /// <param name="presenceId">Organization Presence ID (path, required).</param>
-        /// <param name="body">The request body, as JSON text: one <c>OrganizationPresence</c> object.</param>
-        /// <returns>The response: one <c>OrganizationPresence</c> object, as JSON text.</returns>
+        /// <param name="body">The request body: one <c>OrganizationPresence</c> object.</param>
+        /// <returns>The response: one <c>OrganizationPresence</c> object.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="presenceId"/> or <paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
         [Obsolete("Deprecated by the API: use PUT /api/v2/presence/definitions/{definitionId} (PutPresenceDefinition).")]
-        public string PutPresencedefinition(string presenceId, string body)
+        public OrganizationPresence PutPresencedefinition(string presenceId, OrganizationPresence body)
+        {
+            return ModelJson.One(Invoke("putPresencedefinition", PutPresencedefinitionParams(presenceId, body)), OrganizationPresence.Read, "OrganizationPresence");
+        }
+
+        /// <summary>Update a Presence Definition.</summary>
+        /// <remarks>
+        /// <para><c>PUT /api/v2/presencedefinitions/{presenceId}</c> (operation <c>putPresencedefinition</c>).</para>
+        /// <para>Permissions: all of <c>presence:presenceDefinition:edit</c>.</para>
+        /// <para>Deprecated by the API. Use <c>PUT /api/v2/presence/definitions/{definitionId}</c> (<see cref="PutPresenceDefinition"/>).</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="presenceId">Organization Presence ID (path, required).</param>
+        /// <param name="body">The request body: one <c>OrganizationPresence</c> object.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: one <c>OrganizationPresence</c> object.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="presenceId"/> or <paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        [Obsolete("Deprecated by the API: use PUT /api/v2/presence/definitions/{definitionId} (PutPresenceDefinition).")]
+        public Task<OrganizationPresence> PutPresencedefinitionAsync(string presenceId, OrganizationPresence body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PutPresencedefinitionParams(presenceId, body);
+            return RunAsync(() => ModelJson.One(InvokeWith("putPresencedefinition", parameters, null, cancellationToken), OrganizationPresence.Read, "OrganizationPresence"), cancellationToken);
+        }
+
+        private static string PutPresencedefinitionParams(string presenceId, OrganizationPresence body)
         {
             var p = new ParamsWriter("putPresencedefinition");
             p.Required("presenceId", presenceId);
-            p.Body(body);
-            return Invoke("putPresencedefinition", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>Update bulk user Presences.</summary>
@@ -493,16 +1112,39 @@ namespace Genesys.Presence
         /// <para><c>PUT /api/v2/users/presences/bulk</c> (operation <c>putUsersPresencesBulk</c>).</para>
         /// <para>Permissions: any of <c>presence:userPresence:edit</c>.</para>
         /// </remarks>
-        /// <param name="body">The request body, as JSON text: a JSON array of <c>MutableUserPresence</c> objects.</param>
-        /// <returns>The response: a JSON array of <c>UserPresence</c> objects, as JSON text.</returns>
+        /// <param name="body">The request body: a JSON array of <c>MutableUserPresence</c> objects.</param>
+        /// <returns>The response: a JSON array of <c>UserPresence</c> objects.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PutUsersPresencesBulk(string body)
+        public List<UserPresence> PutUsersPresencesBulk(IEnumerable<MutableUserPresence> body)
+        {
+            return ModelJson.Many(Invoke("putUsersPresencesBulk", PutUsersPresencesBulkParams(body)), UserPresence.Read, "UserPresence");
+        }
+
+        /// <summary>Update bulk user Presences.</summary>
+        /// <remarks>
+        /// <para><c>PUT /api/v2/users/presences/bulk</c> (operation <c>putUsersPresencesBulk</c>).</para>
+        /// <para>Permissions: any of <c>presence:userPresence:edit</c>.</para>
+        /// <para>The call runs on a thread of its own; cancelling <paramref name="cancellationToken"/> stops it in the native library within one round trip and cancels the task.</para>
+        /// </remarks>
+        /// <param name="body">The request body: a JSON array of <c>MutableUserPresence</c> objects.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response: a JSON array of <c>UserPresence</c> objects.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The call failed; <see cref="PresenceException.Kind"/> says how.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<List<UserPresence>> PutUsersPresencesBulkAsync(IEnumerable<MutableUserPresence> body, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PutUsersPresencesBulkParams(body);
+            return RunAsync(() => ModelJson.Many(InvokeWith("putUsersPresencesBulk", parameters, null, cancellationToken), UserPresence.Read, "UserPresence"), cancellationToken);
+        }
+
+        private static string PutUsersPresencesBulkParams(IEnumerable<MutableUserPresence> body)
         {
             var p = new ParamsWriter("putUsersPresencesBulk");
-            p.Body(body);
-            return Invoke("putUsersPresencesBulk", p.ToString());
+            p.Body(ModelJson.Body(body, "body"));
+            return p.ToString();
         }
 
         /// <summary>The presence of any number of users in one call: one <c>getUsersPresencesPurecloudBulk</c> (or <c>getUsersPresenceBulk</c>) per 50 ids, <c>concurrency</c> at a time over the pooled connections, each retried as configured; one array in the order of <c>id</c> (users the API does not return are absent).</summary>
@@ -512,37 +1154,82 @@ namespace Genesys.Presence
         /// <param name="concurrency">requests in flight at once, 1 to 64 (default 8) (optional; null leaves it out).</param>
         /// <param name="progress">Told after each request how far the call got (optional).</param>
         /// <param name="cancellationToken">Stops the call within one round trip (optional).</param>
-        /// <returns>One JSON array of <c>UcUserPresence</c> objects, as JSON text.</returns>
+        /// <returns>The <c>UcUserPresence</c> models.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="id"/> is null.</exception>
         /// <exception cref="PresenceException">The first request that failed, its message saying which; <see cref="PresenceException.Failures"/> names every user not read or not set.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled; its inner <see cref="PresenceException"/> says which users were done.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetUsersPresencesBulkAll(IEnumerable<string> id, string sourceId = null, int? concurrency = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
+        public List<UcUserPresence> GetUsersPresencesBulkAll(IEnumerable<string> id, string sourceId = null, int? concurrency = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return ModelJson.Many(InvokeWith("getUsersPresencesBulkAll", GetUsersPresencesBulkAllParams(id, sourceId, concurrency), progress, cancellationToken), UcUserPresence.Read, "UcUserPresence");
+        }
+
+        /// <summary>The presence of any number of users in one call: one <c>getUsersPresencesPurecloudBulk</c> (or <c>getUsersPresenceBulk</c>) per 50 ids, <c>concurrency</c> at a time over the pooled connections, each retried as configured; one array in the order of <c>id</c> (users the API does not return are absent).</summary>
+        /// <remarks><para>C function <c>gp_get_users_presences_bulk_all</c>.</para></remarks>
+        /// <param name="id">the user ids, as many as needed (required).</param>
+        /// <param name="sourceId">another source than PURECLOUD (optional; null leaves it out).</param>
+        /// <param name="concurrency">requests in flight at once, 1 to 64 (default 8) (optional; null leaves it out).</param>
+        /// <param name="progress">Told after each request how far the call got (optional).</param>
+        /// <param name="cancellationToken">Stops the call within one round trip (optional).</param>
+        /// <returns>A task of the <c>UcUserPresence</c> models; cancelled with the token.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="id"/> is null.</exception>
+        /// <exception cref="PresenceException">The first request that failed, its message saying which; <see cref="PresenceException.Failures"/> names every user not read or not set.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled; its inner <see cref="PresenceException"/> says which users were done.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<List<UcUserPresence>> GetUsersPresencesBulkAllAsync(IEnumerable<string> id, string sourceId = null, int? concurrency = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetUsersPresencesBulkAllParams(id, sourceId, concurrency);
+            return RunAsync(() => ModelJson.Many(InvokeWith("getUsersPresencesBulkAll", parameters, progress, cancellationToken), UcUserPresence.Read, "UcUserPresence"), cancellationToken);
+        }
+
+        private static string GetUsersPresencesBulkAllParams(IEnumerable<string> id, string sourceId, int? concurrency)
         {
             var p = new ParamsWriter("gp_get_users_presences_bulk_all");
             p.Required("id", id);
             p.Optional("sourceId", sourceId);
             p.Optional("concurrency", concurrency);
-            return InvokeHelper("getUsersPresencesBulkAll", p.ToString(), progress, cancellationToken);
+            return p.ToString();
         }
 
         /// <summary>Sets the presence of any number of users in one call: <c>putUsersPresencesBulk</c> 50 entries at a time, <c>concurrency</c> at once; the answers concatenated. Every request is tried; when some users are not set, the error names each one (<c>failures</c>) and carries the answers for the others (<c>succeeded</c>).</summary>
         /// <remarks><para>C function <c>gp_put_users_presences_bulk_all</c>.</para></remarks>
-        /// <param name="body">the changes, as many as needed: a JSON array of <c>MutableUserPresence</c> objects (required).</param>
+        /// <param name="body">the changes, as many as needed: <c>MutableUserPresence</c> models (required).</param>
         /// <param name="concurrency">requests in flight at once, 1 to 64 (default 8) (optional; null leaves it out).</param>
         /// <param name="progress">Told after each request how far the call got (optional).</param>
         /// <param name="cancellationToken">Stops the call within one round trip (optional).</param>
-        /// <returns>One JSON array of <c>UserPresence</c> objects, as JSON text.</returns>
+        /// <returns>The <c>UserPresence</c> models.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
         /// <exception cref="PresenceException">The first request that failed, its message saying which; <see cref="PresenceException.Failures"/> names every user not read or not set.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled; its inner <see cref="PresenceException"/> says which users were done.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string PutUsersPresencesBulkAll(string body, int? concurrency = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
+        public List<UserPresence> PutUsersPresencesBulkAll(IEnumerable<MutableUserPresence> body, int? concurrency = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return ModelJson.Many(InvokeWith("putUsersPresencesBulkAll", PutUsersPresencesBulkAllParams(body, concurrency), progress, cancellationToken), UserPresence.Read, "UserPresence");
+        }
+
+        /// <summary>Sets the presence of any number of users in one call: <c>putUsersPresencesBulk</c> 50 entries at a time, <c>concurrency</c> at once; the answers concatenated. Every request is tried; when some users are not set, the error names each one (<c>failures</c>) and carries the answers for the others (<c>succeeded</c>).</summary>
+        /// <remarks><para>C function <c>gp_put_users_presences_bulk_all</c>.</para></remarks>
+        /// <param name="body">the changes, as many as needed: <c>MutableUserPresence</c> models (required).</param>
+        /// <param name="concurrency">requests in flight at once, 1 to 64 (default 8) (optional; null leaves it out).</param>
+        /// <param name="progress">Told after each request how far the call got (optional).</param>
+        /// <param name="cancellationToken">Stops the call within one round trip (optional).</param>
+        /// <returns>A task of the <c>UserPresence</c> models; cancelled with the token.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="body"/> is null.</exception>
+        /// <exception cref="PresenceException">The first request that failed, its message saying which; <see cref="PresenceException.Failures"/> names every user not read or not set.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled; its inner <see cref="PresenceException"/> says which users were done.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<List<UserPresence>> PutUsersPresencesBulkAllAsync(IEnumerable<MutableUserPresence> body, int? concurrency = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = PutUsersPresencesBulkAllParams(body, concurrency);
+            return RunAsync(() => ModelJson.Many(InvokeWith("putUsersPresencesBulkAll", parameters, progress, cancellationToken), UserPresence.Read, "UserPresence"), cancellationToken);
+        }
+
+        private static string PutUsersPresencesBulkAllParams(IEnumerable<MutableUserPresence> body, int? concurrency)
         {
             var p = new ParamsWriter("gp_put_users_presences_bulk_all");
-            p.Body(body);
+            p.Body(ModelJson.Body(body, "body"));
             p.Optional("concurrency", concurrency);
-            return InvokeHelper("putUsersPresencesBulkAll", p.ToString(), progress, cancellationToken);
+            return p.ToString();
         }
 
         /// <summary>Every organization presence definition: all pages of <c>getPresencedefinitions</c>, whose parameters it takes but <c>pageNumber</c>.</summary>
@@ -552,17 +1239,39 @@ namespace Genesys.Presence
         /// <param name="localeCode">the locale of the definitions' labels (optional; null leaves it out).</param>
         /// <param name="progress">Told after each request how far the call got (optional).</param>
         /// <param name="cancellationToken">Stops the call within one round trip (optional).</param>
-        /// <returns>One JSON array of <c>OrganizationPresence</c> objects, as JSON text.</returns>
+        /// <returns>The <c>OrganizationPresence</c> models.</returns>
         /// <exception cref="PresenceException">The first request that failed, its message saying which; <see cref="PresenceException.Failures"/> names every user not read or not set.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled; its inner <see cref="PresenceException"/> says which users were done.</exception>
         /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-        public string GetPresencedefinitionsAll(int? pageSize = null, string deleted = null, string localeCode = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
+        public List<OrganizationPresence> GetPresencedefinitionsAll(int? pageSize = null, string deleted = null, string localeCode = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return ModelJson.Many(InvokeWith("getPresencedefinitionsAll", GetPresencedefinitionsAllParams(pageSize, deleted, localeCode), progress, cancellationToken), OrganizationPresence.Read, "OrganizationPresence");
+        }
+
+        /// <summary>Every organization presence definition: all pages of <c>getPresencedefinitions</c>, whose parameters it takes but <c>pageNumber</c>.</summary>
+        /// <remarks><para>C function <c>gp_get_presencedefinitions_all</c>.</para></remarks>
+        /// <param name="pageSize">entries per request (default 100) (optional; null leaves it out).</param>
+        /// <param name="deleted">&lt;c&gt;true&lt;/c&gt;, &lt;c&gt;false&lt;/c&gt; or &lt;c&gt;all&lt;/c&gt;: which definitions, by deletion (optional; null leaves it out).</param>
+        /// <param name="localeCode">the locale of the definitions' labels (optional; null leaves it out).</param>
+        /// <param name="progress">Told after each request how far the call got (optional).</param>
+        /// <param name="cancellationToken">Stops the call within one round trip (optional).</param>
+        /// <returns>A task of the <c>OrganizationPresence</c> models; cancelled with the token.</returns>
+        /// <exception cref="PresenceException">The first request that failed, its message saying which; <see cref="PresenceException.Failures"/> names every user not read or not set.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled; its inner <see cref="PresenceException"/> says which users were done.</exception>
+        /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+        public Task<List<OrganizationPresence>> GetPresencedefinitionsAllAsync(int? pageSize = null, string deleted = null, string localeCode = null, IProgress<BulkProgress> progress = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            string parameters = GetPresencedefinitionsAllParams(pageSize, deleted, localeCode);
+            return RunAsync(() => ModelJson.Many(InvokeWith("getPresencedefinitionsAll", parameters, progress, cancellationToken), OrganizationPresence.Read, "OrganizationPresence"), cancellationToken);
+        }
+
+        private static string GetPresencedefinitionsAllParams(int? pageSize, string deleted, string localeCode)
         {
             var p = new ParamsWriter("gp_get_presencedefinitions_all");
             p.Optional("pageSize", pageSize);
             p.Optional("deleted", deleted);
             p.Optional("localeCode", localeCode);
-            return InvokeHelper("getPresencedefinitionsAll", p.ToString(), progress, cancellationToken);
+            return p.ToString();
         }
     }
 }

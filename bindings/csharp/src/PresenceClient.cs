@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
 
 // The tests read JSON with the wrapper's own reader (Json.Parse).
 [assembly: InternalsVisibleTo("Genesys.Presence.Tests")]
@@ -118,6 +120,25 @@ namespace Genesys.Presence
                 throw new ArgumentNullException(nameof(operationId));
             }
             return Invoke(operationId, paramsJson);
+        }
+
+        /// <summary>
+        /// <see cref="Call"/> on a thread of its own, as a task: the raw-JSON path of the
+        /// <c>…Async</c> methods. Cancelling <paramref name="cancellationToken"/> stops the call in
+        /// the native library within one round trip and cancels the task.
+        /// </summary>
+        /// <param name="operationId">The operation, spelt as the API spells it, or a bulk helper's name (<c>getUsersPresencesBulkAll</c>).</param>
+        /// <param name="paramsJson">The parameters as a JSON object; null or <c>""</c> means none.</param>
+        /// <param name="cancellationToken">Stops the call (optional).</param>
+        /// <returns>A task of the response body as JSON text.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="operationId"/> is null.</exception>
+        public Task<string> CallAsync(string operationId, string paramsJson = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (operationId == null)
+            {
+                throw new ArgumentNullException(nameof(operationId));
+            }
+            return RunAsync(() => InvokeWith(operationId, paramsJson ?? "", null, cancellationToken), cancellationToken);
         }
 
         /// <summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Genesys.Presence.Model;
 using NUnit.Framework;
 
 namespace Genesys.Presence.Tests
@@ -15,9 +16,9 @@ namespace Genesys.Presence.Tests
             _server.Handler = request => Reply.Json(200, "[{\"userId\": \"x\"}]");
             var ids = Enumerable.Range(0, 120).Select(n => "user-" + n).ToList();
 
-            string result = _client.GetUsersPresencesBulkAll(ids, concurrency: 2);
+            List<UcUserPresence> result = _client.GetUsersPresencesBulkAll(ids, concurrency: 2);
 
-            Assert.That(Json.Parse(result), Has.Count.EqualTo(3), "one entry per request, concatenated");
+            Assert.That(result.Select(presence => presence.UserId), Is.EqualTo(new[] { "x", "x", "x" }), "one entry per request, concatenated");
             var sizes = _server.Taken().Select(r => r.Query.Split(',').Length).OrderBy(n => n).ToList();
             Assert.That(sizes, Is.EqualTo(new[] { 20, 50, 50 }));
         }
@@ -27,9 +28,10 @@ namespace Genesys.Presence.Tests
         {
             _server.Handler = request => Reply.Json(200, request.Method == "PUT" ? request.BodyText
                 : "{\"entities\": [{\"id\": \"p\"}], \"pageCount\": 1}");
-            string written = _client.PutUsersPresencesBulkAll("[{\"id\": \"u1\"}, {\"id\": \"u2\"}]");
-            Assert.That(Json.Parse(written), Has.Count.EqualTo(2));
-            Assert.That(Json.Parse(_client.GetPresencedefinitionsAll(pageSize: 10)), Has.Count.EqualTo(1));
+            List<UserPresence> written = _client.PutUsersPresencesBulkAll(
+                new[] { new MutableUserPresence { Id = "u1" }, new MutableUserPresence { Id = "u2" } });
+            Assert.That(written.Select(presence => presence.Id), Is.EqualTo(new[] { "u1", "u2" }));
+            Assert.That(_client.GetPresencedefinitionsAll(pageSize: 10).Single().Id, Is.EqualTo("p"));
 
             var error = Assert.Throws<PresenceException>(() => _client.GetUsersPresencesBulkAll(new[] { "a" }, concurrency: 0));
             Assert.That(error.Kind, Is.EqualTo(PresenceErrorKind.InvalidArgument));
@@ -99,7 +101,7 @@ namespace Genesys.Presence.Tests
                 () => _client.GetUsersPresencesBulkAll(Ids(500), concurrency: 1, progress: recorder));
             Assert.That(thrown.Message, Is.EqualTo("at 50"));
             Assert.That(_server.Taken().Count, Is.EqualTo(1));
-            Assert.That(Json.Parse(_client.GetUsersPresencesBulkAll(Ids(3))), Has.Count.EqualTo(0), "the client goes on");
+            Assert.That(_client.GetUsersPresencesBulkAll(Ids(3)), Is.Empty, "the client goes on");
         }
 
         [Test]

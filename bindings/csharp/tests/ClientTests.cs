@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
+using Genesys.Presence.Model;
 using NUnit.Framework;
 
 namespace Genesys.Presence.Tests
@@ -20,9 +21,10 @@ namespace Genesys.Presence.Tests
             const string response = "{\"id\": \"日本-user\", \"message\": \"réponse é日本 😀\"}";
             _server.Handler = request => Reply.Json(200, response);
 
-            string result = _client.PatchUserPresencesPurecloud("日本-user é/1", body);
+            UserPresence result = _client.PatchUserPresencesPurecloud("日本-user é/1", UserPresence.FromJson(body));
 
-            Assert.That(result, Is.EqualTo(response));
+            Assert.That(result.Message, Is.EqualTo("réponse é日本 😀"));
+            Assert.That(JsonAssert.DeepEquals(Json.Parse(result.ToJson()), Json.Parse(response)), Is.True, result.ToJson());
             CapturedRequest sent = _server.Taken().Single();
             Assert.That(sent.Path, Is.EqualTo("/api/v2/users/%E6%97%A5%E6%9C%AC-user%20%C3%A9%2F1/presences/purecloud"));
             Assert.That(sent.Header("Content-Type"), Is.EqualTo("application/json"));
@@ -62,13 +64,15 @@ namespace Genesys.Presence.Tests
         }
 
         [Test]
-        public void ResponsesAreJsonTextAndNoBodyIsTheTextNull()
+        public void ResponsesAreModelsAndCallIsTheRawJsonPath()
         {
             _server.Handler = request => Reply.Empty(204);
-            Assert.That(_client.DeletePresenceSource("s1"), Is.EqualTo("null"));
+            _client.DeletePresenceSource("s1");
+            Assert.That(_client.Call("deletePresenceSource", "{\"sourceId\": \"s1\"}"), Is.EqualTo("null"));
 
             _server.Handler = request => Reply.Json(200, "[{\"id\": \"PURECLOUD\"}]");
-            Assert.That(_client.GetSystempresences(), Is.EqualTo("[{\"id\": \"PURECLOUD\"}]"));
+            Assert.That(_client.GetSystempresences().Single().Id, Is.EqualTo("PURECLOUD"));
+            Assert.That(_client.Call("getSystempresences"), Is.EqualTo("[{\"id\": \"PURECLOUD\"}]"));
         }
 
         [Test]
@@ -105,7 +109,7 @@ namespace Genesys.Presence.Tests
             _client.Dispose();
 
             Assert.Throws<ObjectDisposedException>(() => _client.GetPresenceSettings());
-            Assert.Throws<ObjectDisposedException>(() => _client.PatchUserPresence("u1", "s1", "{}"));
+            Assert.Throws<ObjectDisposedException>(() => _client.PatchUserPresence("u1", "s1", new UserPresence()));
             Assert.Throws<ObjectDisposedException>(() => _client.Call("getPresenceSettings", "{}"));
             Assert.Throws<ObjectDisposedException>(() => _client.SetAccessToken("t"));
             Assert.DoesNotThrow(() => _client.Dispose(), "disposing twice is harmless");
@@ -123,7 +127,7 @@ namespace Genesys.Presence.Tests
                 release.Wait(10000);
                 return Reply.Json(200, "{\"late\": true}");
             };
-            string result = null;
+            PresenceSettings result = null;
             Exception failure = null;
             var caller = new Thread(() =>
             {
@@ -145,7 +149,7 @@ namespace Genesys.Presence.Tests
             Assert.That(caller.Join(10000), Is.True);
 
             Assert.That(failure, Is.Null);
-            Assert.That(result, Is.EqualTo("{\"late\": true}"), "the running call finished on the native client");
+            Assert.That(result.ToJson(), Is.EqualTo("{\"late\":true}"), "the running call finished on the native client");
         }
 
         [Test]
@@ -167,8 +171,8 @@ namespace Genesys.Presence.Tests
                     string userId = "user-" + t + "-" + i + "-é";
                     try
                     {
-                        string json = _client.GetUserPresencesPurecloud(userId);
-                        if (json != "{\"id\": \"" + userId + "\", \"message\": \"é日本\"}")
+                        string json = _client.GetUserPresencesPurecloud(userId).ToJson();
+                        if (json != "{\"id\":\"" + userId + "\",\"message\":\"é日本\"}")
                         {
                             failures.Enqueue(userId + " got " + json);
                         }
@@ -232,7 +236,7 @@ namespace Genesys.Presence.Tests
                 StringAssert.DoesNotContain(Support.Token, lines.Single());
 
                 client.SetLogHandler((level, line) => { throw new InvalidOperationException("handler bug"); });
-                Assert.That(client.GetUserPresencesPurecloud("u2"), Is.EqualTo("{}"));
+                Assert.That(client.GetUserPresencesPurecloud("u2").ToJson(), Is.EqualTo("{}"));
 
                 client.SetLogHandler(null);
                 client.GetUserPresencesPurecloud("u3");

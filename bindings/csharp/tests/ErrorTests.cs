@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
+using Genesys.Presence.Model;
 using NUnit.Framework;
 
 namespace Genesys.Presence.Tests
@@ -67,16 +68,15 @@ namespace Genesys.Presence.Tests
             var refusals = new Dictionary<string, TestDelegate>
             {
                 { "dot-dot id", () => _client.GetUserPresencesPurecloud("..") },
-                { "empty id", () => _client.PatchUserPresence("u1", "", "{}") },
+                { "empty id", () => _client.PatchUserPresence("u1", "", new UserPresence()) },
                 { "string for an integer", () => _client.Call("getPresencedefinitions", "{\"pageNumber\": \"2\"}") },
                 { "unknown parameter", () => _client.Call("getPresencedefinitions", "{\"pageNumbr\": 2}") },
                 { "missing path parameter", () => _client.Call("getUserPresencesPurecloud", "{}") },
                 { "unknown operation", () => _client.Call("getNothing", "{}") },
                 { "malformed params", () => _client.Call("getPresenceSettings", "{\"a\": ") },
                 { "params not an object", () => _client.Call("getPresenceSettings", "[1]") },
-                { "malformed body", () => _client.PatchUserPresencesPurecloud("u1", "{\"message\": ") },
-                { "body with trailing text", () => _client.PatchUserPresencesPurecloud("u1", "{} , \"userId\": \"someone-else\"") },
-                { "empty body", () => _client.PutPresenceSettings("") },
+                { "malformed body", () => _client.Call("patchUserPresencesPurecloud", "{\"userId\": \"u1\", \"body\": {\"message\": ") },
+                { "body of another shape", () => _client.Call("patchUserPresencesPurecloud", "{\"userId\": \"u1\", \"body\": {\"primary\": \"yes\"}}") },
                 { "list item null", () => _client.GetUsersPresencesPurecloudBulk(new string[] { "a", null }) },
                 { "empty token", () => _client.SetAccessToken("") },
                 { "token with a newline", () => _client.SetAccessToken("abc\r\nX-Injected: 1") },
@@ -99,8 +99,12 @@ namespace Genesys.Presence.Tests
         public void NullAndUnencodableArgumentsThrowArgumentExceptions()
         {
             Assert.Throws<ArgumentNullException>(() => _client.GetUserPresencesPurecloud(null));
-            Assert.Throws<ArgumentNullException>(() => _client.PatchUserPresence("u1", null, "{}"));
+            Assert.Throws<ArgumentNullException>(() => _client.PatchUserPresence("u1", null, new UserPresence()));
             Assert.Throws<ArgumentNullException>(() => _client.PatchUserPresencesPurecloud("u1", null));
+            Assert.Throws<ArgumentNullException>(() => _client.PutUsersPresencesBulk(null));
+            Assert.Throws<ArgumentException>(() => _client.PutUsersPresencesBulk(new MutableUserPresence[] { new MutableUserPresence(), null }));
+            Assert.Throws<ArgumentNullException>(() => _client.PatchUserPresencesPurecloudAsync("u1", null), "thrown at once, not in the task");
+            Assert.Throws<ArgumentNullException>(() => _client.PutUsersPresencesBulkAll(null));
             Assert.Throws<ArgumentNullException>(() => _client.Call(null, "{}"));
             Assert.Throws<ArgumentNullException>(() => _client.SetAccessToken(null));
             Assert.Throws<ArgumentNullException>(() => new PresenceClient((string)null));

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 
 namespace Genesys.Presence.Tests
@@ -27,6 +29,25 @@ namespace Genesys.Presence.Tests
                     && la.Zip(lb, DeepEquals).All(equal => equal);
             }
             return Equals(a, b);
+        }
+
+        /// <summary>The value with every ISO-8601 date-time string as its UTC instant, recursively.</summary>
+        public static object Instants(object value)
+        {
+            var text = value as string;
+            DateTime instant;
+            if (text != null && text.Length > 10 && text[10] == 'T' && DateTime.TryParse(
+                    text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out instant))
+            {
+                return instant.ToString("o", CultureInfo.InvariantCulture);
+            }
+            var map = value as Dictionary<string, object>;
+            if (map != null)
+            {
+                return map.ToDictionary(member => member.Key, member => Instants(member.Value));
+            }
+            var list = value as List<object>;
+            return list != null ? list.Select(Instants).ToList() : value;
         }
 
         /// <summary>The value with every null object member removed, recursively.</summary>

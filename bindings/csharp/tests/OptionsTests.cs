@@ -71,7 +71,7 @@ namespace Genesys.Presence.Tests
             options.MaxResponseBytes = null;
             using (var client = new PresenceClient(options))
             {
-                StringAssert.Contains("xxxx", client.GetPresenceSettings());
+                StringAssert.Contains("xxxx", client.GetPresenceSettings().ToJson());
             }
         }
 

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Text;
+using Genesys.Presence.Model;
 
 namespace Genesys.Presence.Tests
 {
@@ -33,17 +34,48 @@ namespace Genesys.Presence.Tests
         }
 
         /// <summary>Calls a generated method by reflection, unwrapping its exception.</summary>
-        public static string Invoke(PresenceClient client, MethodInfo method, object[] arguments)
+        public static object Invoke(PresenceClient client, MethodInfo method, object[] arguments)
         {
             try
             {
-                return (string)method.Invoke(client, arguments);
+                return method.Invoke(client, arguments);
             }
             catch (TargetInvocationException e)
             {
                 ExceptionDispatchInfo.Capture(e.InnerException).Throw();
                 throw;
             }
+        }
+
+        /// <summary>A method's result as JSON text: a model's, a list of them, or <c>null</c>.</summary>
+        public static string ToJson(object result)
+        {
+            var model = result as ModelBase;
+            if (model != null)
+            {
+                return model.ToJson();
+            }
+            var models = result as IEnumerable<ModelBase>;
+            return models != null ? "[" + string.Join(",", models.Select(m => m.ToJson())) + "]" : "null";
+        }
+
+        /// <summary>A JSON tree as a value of a body parameter's type: a model, or a list of them.</summary>
+        public static object Model(Type type, object tree)
+        {
+            bool many = type.IsGenericType;
+            Type model = many ? type.GetGenericArguments()[0] : type;
+            MethodInfo fromJson = model.GetMethod("FromJson", BindingFlags.Public | BindingFlags.Static);
+            Func<object, object> read = item => fromJson.Invoke(null, new object[] { Json.Serialize(item) });
+            if (!many)
+            {
+                return read(tree);
+            }
+            var list = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(model));
+            foreach (object item in (List<object>)tree)
+            {
+                list.Add(read(item));
+            }
+            return list;
         }
 
         /// <summary>The fixture of what the official SDK sends: <c>$GENESYS_PRESENCE_FIXTURES</c>, else found above the test assembly.</summary>

@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
+using Genesys.Presence.Model;
 using NUnit.Framework;
 
 namespace Genesys.Presence.Tests
@@ -12,7 +15,9 @@ namespace Genesys.Presence.Tests
     /// decoding. The library's deliberate differences, asserted as such:
     /// <c>/</c> inside an id is <c>%2F</c> (one segment); empty, <c>.</c> and <c>..</c> ids are
     /// refused before sending; an empty list is left out (the SDK sends <c>id=</c>); null body
-    /// fields are sent as given; query spaces are <c>%20</c> and list commas literal.
+    /// fields are sent as given; query spaces are <c>%20</c> and list commas literal; date-times
+    /// are sent as the API writes them (UTC, milliseconds, <c>Z</c>; the SDK sends Python's
+    /// <c>isoformat()</c>), so they are compared as instants, a date-time without an offset as UTC.
     /// A fixture boolean given for a string parameter (<c>deleted</c>, <c>deactivated</c>) is
     /// passed as <c>"true"</c>/<c>"false"</c>, which is what the SDK sends for it.
     /// </summary>
@@ -50,8 +55,9 @@ namespace Genesys.Presence.Tests
                 return;
             }
 
-            string result = Support.Invoke(_client, method, arguments);
-            Assert.That(result, Is.EqualTo(reply), "the response body comes back as it was");
+            object result = Support.Invoke(_client, method, arguments);
+            Assert.That(JsonAssert.DeepEquals(Json.Parse(Support.ToJson(result)), Json.Parse(reply)), Is.True,
+                "the response comes back whole, as its model: " + Support.ToJson(result));
             var seen = _server.Taken();
             Assert.That(seen.Count, Is.EqualTo(1), "one request");
             CapturedRequest sent = seen[0];
@@ -74,8 +80,8 @@ namespace Genesys.Presence.Tests
             }
             else
             {
-                object body = JsonAssert.WithoutNulls(Json.Parse(sent.BodyText));
-                Assert.That(JsonAssert.DeepEquals(body, sdk["body"]), Is.True,
+                object body = JsonAssert.Instants(JsonAssert.WithoutNulls(Json.Parse(sent.BodyText)));
+                Assert.That(JsonAssert.DeepEquals(body, JsonAssert.Instants(sdk["body"])), Is.True,
                     "body: sent " + sent.BodyText + ", SDK " + Json.Serialize(sdk["body"]));
             }
         }
@@ -100,15 +106,24 @@ namespace Genesys.Presence.Tests
             var methods = typeof(PresenceClient).GetMethods(BindingFlags.Public | BindingFlags.Instance)
                 .Where(m => m.DeclaringType == typeof(PresenceClient) && !m.IsSpecialName)
                 .Select(m => m.Name)
-                .Except(new[] { "Call", "SetAccessToken", "SetLogHandler", "Dispose" })
-                .Except(new[] { "GetUsersPresencesBulkAll", "PutUsersPresencesBulkAll", "GetPresencedefinitionsAll" });
-            Assert.That(methods, Is.EquivalentTo(Table.Keys.Select(Support.MethodName)));
+                .Except(new[] { "Call", "CallAsync", "SetAccessToken", "SetLogHandler", "Dispose" })
+                .Except(new[] { "GetUsersPresencesBulkAll", "PutUsersPresencesBulkAll", "GetPresencedefinitionsAll" })
+                .Except(new[] { "GetUsersPresencesBulkAllAsync", "PutUsersPresencesBulkAllAsync", "GetPresencedefinitionsAllAsync" });
+            var names = Table.Keys.Select(Support.MethodName).ToList();
+            Assert.That(methods, Is.EquivalentTo(names.Concat(names.Select(name => name + "Async"))));
 
             foreach (var operation in Table.Values)
             {
                 string name = Support.MethodName((string)operation["operationId"]);
                 MethodInfo method = typeof(PresenceClient).GetMethod(name);
-                Assert.That(method.ReturnType, Is.EqualTo(typeof(string)), name);
+                Assert.That(method.ReturnType, Is.EqualTo(ModelType(operation["response"], typeof(void))), name);
+                MethodInfo twin = typeof(PresenceClient).GetMethod(name + "Async");
+                Type task = method.ReturnType == typeof(void) ? typeof(Task) : typeof(Task<>).MakeGenericType(method.ReturnType);
+                Assert.That(twin.ReturnType, Is.EqualTo(task), name + "Async");
+                Assert.That(twin.GetParameters().Select(p => p.ParameterType),
+                    Is.EqualTo(method.GetParameters().Select(p => p.ParameterType).Concat(new[] { typeof(CancellationToken) })),
+                    name + "Async parameters");
+                Assert.That(twin.IsDefined(typeof(ObsoleteAttribute), false), Is.EqualTo(operation["deprecated"]), name + "Async [Obsolete]");
                 Assert.That(method.IsDefined(typeof(ObsoleteAttribute), false), Is.EqualTo(operation["deprecated"]), name + " [Obsolete]");
 
                 var tableParams = ((List<object>)operation["params"]).Cast<Dictionary<string, object>>().ToList();
@@ -125,13 +140,25 @@ namespace Genesys.Presence.Tests
                     var entry = tableParams.FirstOrDefault(p => (string)p["name"] == parameter.Name);
                     bool optional = entry != null && !(bool)entry["required"];
                     Assert.That(parameter.IsOptional, Is.EqualTo(optional), name + "." + parameter.Name + " optional");
-                    Type type = entry == null ? typeof(string)
+                    Type type = entry == null ? ModelType(operation["body"], null, typeof(IEnumerable<>))
                         : (string)entry["type"] == "integer" ? (optional ? typeof(int?) : typeof(int))
                         : (string)entry["type"] == "array" ? typeof(IEnumerable<string>)
                         : typeof(string);
                     Assert.That(parameter.ParameterType, Is.EqualTo(type), name + "." + parameter.Name + " type");
                 }
             }
+        }
+
+        /// <summary>The model class of a table payload (<c>{"model", "list"}</c>), a list of them as <paramref name="listOf"/>.</summary>
+        private static Type ModelType(object payload, Type none, Type listOf = null)
+        {
+            var shape = payload as Dictionary<string, object>;
+            if (shape == null)
+            {
+                return none;
+            }
+            Type model = typeof(ModelBase).Assembly.GetType("Genesys.Presence.Model." + shape["model"]);
+            return (bool)shape["list"] ? (listOf ?? typeof(List<>)).MakeGenericType(model) : model;
         }
 
         /// <summary>What the server answers for an operation: its documented shape, recognisable.</summary>
@@ -170,7 +197,7 @@ namespace Genesys.Presence.Tests
                 }
                 if (p.Name == "body")
                 {
-                    return Json.Serialize(value);
+                    return Support.Model(p.ParameterType, value);
                 }
                 if (p.ParameterType == typeof(int?) || p.ParameterType == typeof(int))
                 {
