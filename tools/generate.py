@@ -79,6 +79,7 @@ def outputs(operations, helpers, config_keys):
         (csharp_options.OUTPUT, csharp_options.render(config_keys)),
         (csharp_models.OUTPUT, csharp_models.render(spec)),
         (readme.OUTPUT, readme.render(operations, helpers, config_keys, read(readme.OUTPUT))),
+        (readme.CSHARP_OUTPUT, readme.render_csharp(operations, helpers, read(readme.CSHARP_OUTPUT))),
         (readme.PYTHON_OUTPUT, readme.render_python(
             operations, helpers, json.loads(read(SDK_METHODS)), read(readme.PYTHON_OUTPUT))),
     ]

@@ -6,6 +6,7 @@ from .python_wrapper import snake_case
 #: The files, from the repository's root.
 OUTPUT = "README.md"
 PYTHON_OUTPUT = "bindings/python/README.md"
+CSHARP_OUTPUT = "bindings/csharp/README.md"
 
 
 def operations_table(operations):
@@ -88,6 +89,40 @@ def migration_table(operations, helpers, sdk_methods):
             f"| `list[{helper['response']}]` |"
         )
     return "\n".join(lines)
+
+
+def csharp_migration_table(operations, helpers):
+    """Official .NET SDK call -> ours, for every operation: the same names and parameters
+    (the API's, camelCase), models for bodies and results."""
+    def csharp(name):
+        return name[0].upper() + name[1:]
+
+    lines = [
+        "| official SDK (`var api = new PresenceApi();`) | genesys-presence (`var client = new PresenceClient(options);`) | returns |",
+        "| --- | --- | --- |",
+    ]
+    for op in sorted(operations, key=lambda op: op["operationId"].lower()):
+        method = csharp(op["operationId"])
+        required = [p["name"] for p in op["params"] if p["required"]] + (["body"] if op["body"] else [])
+        optional = [p["name"] for p in op["params"] if not p["required"]]
+        arguments = ", ".join(required + ["%s: …" % name for name in optional])
+        result = op["response"]
+        returns = "—" if result is None else (
+            "`List<%s>`" % result["model"] if result["list"] else "`%s`" % result["model"])
+        deprecated = " (deprecated by the API)" if op["deprecated"] else ""
+        lines.append("| `api.%s(%s)`, `…Async`%s | `client.%s(%s)`, `…Async(…, cancellationToken)` | %s |"
+                     % (method, arguments, deprecated, method, arguments, returns))
+    for helper in helpers:
+        method = csharp(helper["name"])
+        required = [p["name"] for p in helper["params"] if p["required"]]
+        lines.append("| (a loop of your own) | `client.%s(%s, …, progress, cancellationToken)`, `…Async` | `List<%s>` |"
+                     % (method, ", ".join(required), helper["response"]))
+    return "\n".join(lines)
+
+
+def render_csharp(operations, helpers, current):
+    """``current`` (the .NET wrapper's README) with its migration table rewritten."""
+    return rewrite(CSHARP_OUTPUT, {"csharp-migration": csharp_migration_table(operations, helpers)}, current)
 
 
 def begin_marker(name):
