@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
+using System.Text;
 using System.Text.RegularExpressions;
 using NUnit.Framework;
 
@@ -73,6 +74,34 @@ namespace Genesys.Presence.Tests
             {
                 StringAssert.Contains("xxxx", client.GetPresenceSettings().ToJson());
             }
+        }
+
+        [Test]
+        public void ASecretWithQuotesAndBackslashesReachesTheTokenEndpointWhole()
+        {
+            const string secret = "se\"cr\\et {\"x\": 1}";
+            string credentials = null;
+            _server.Handler = request =>
+            {
+                if (request.Path == "/oauth/token")
+                {
+                    credentials = Encoding.UTF8.GetString(Convert.FromBase64String(request.Header("Authorization").Substring("Basic ".Length)));
+                    return Reply.Json(200, "{\"access_token\": \"minted\", \"token_type\": \"bearer\", \"expires_in\": 3600}");
+                }
+                return Reply.Json(200, "{\"id\": \"u1\"}");
+            };
+            var options = new PresenceClientOptions
+            {
+                BasePath = _server.BaseUrl,
+                AuthBasePath = _server.BaseUrl,
+                ClientId = "client \\ \"id\"",
+                ClientSecret = secret,
+            };
+            using (var client = new PresenceClient(options))
+            {
+                Assert.That(client.GetUserPresencesPurecloud("u1").Id, Is.EqualTo("u1"));
+            }
+            Assert.That(credentials, Is.EqualTo("client \\ \"id\":" + secret));
         }
 
         [Test]
