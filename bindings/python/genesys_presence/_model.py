@@ -103,19 +103,25 @@ def _iso(value: Any) -> Any:
 # -- from the API's JSON ------------------------------------------------------------
 
 
+_fromisoformat = _datetime.datetime.fromisoformat
+
+
 def read_datetime(text: Any, where: str) -> _datetime.datetime:
-    """An ISO-8601 date-time of the API (``2026-12-07T06:30:00.123Z``), timezone-aware."""
-    if isinstance(text, str):
-        try:
+    """An ISO-8601 date-time of the API (``2026-12-07T06:30:00.123Z``), timezone-aware
+    (one without an offset is taken as UTC)."""
+    try:
+        value = _fromisoformat(text)  # Python 3.11 on: any ISO-8601 form, "Z" included
+    except (TypeError, ValueError):
+        value = None
+        if isinstance(text, str) and text.endswith(("Z", "z")):
             # Python < 3.11 takes neither "Z" nor a fraction other than 3 or 6 digits.
-            value = _datetime.datetime.fromisoformat(
-                text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-            )
-        except ValueError:
-            value = None
-        if value is not None:
-            return value if value.tzinfo is not None else value.replace(tzinfo=_UTC)
-    raise DecodeError(f"{where}: not an ISO-8601 date-time: {text!r}")
+            try:
+                value = _fromisoformat(text[:-1] + "+00:00")
+            except ValueError:
+                pass
+    if value is None:
+        raise DecodeError(f"{where}: not an ISO-8601 date-time: {text!r}")
+    return value if value.tzinfo is not None else value.replace(tzinfo=_UTC)
 
 
 def read_date(text: Any, where: str) -> _datetime.date:
