@@ -7,39 +7,26 @@ so each result is also checked against the SDK's own reading of the same JSON.
 from __future__ import annotations
 
 import copy
-import datetime
 import json
-import os
 import warnings
-from typing import Any, Dict, List
+from typing import Any, Dict
 from urllib.parse import parse_qs
 
 import pytest
 
-from support import REPO_DIR, CaptureServer, Request
+from support import CaptureServer, Request
+from test_models import RECORDED, tagged
 
 import genesys_presence
 from genesys_presence import DecodeError, InvalidArgumentError, InvalidTypeError, PresenceClient, models
 from genesys_presence._operations import OPERATION_METHODS
 
-with open(os.path.join(REPO_DIR, "tests", "fixtures", "official_sdk_models.json"), encoding="utf-8") as _file:
-    RECORDED = json.load(_file)["models"]
 OPERATIONS = genesys_presence.operations()
 
 
 def sample(model: str, case: str = "every field") -> Dict[str, Any]:
     (found,) = [entry for entry in RECORDED[model]["samples"] if entry["case"] == case]
     return found  # type: ignore[no-any-return]
-
-
-def tagged(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, list):
-        return [tagged(item) for item in value]
-    if isinstance(value, dict):
-        return {key: tagged(item) for key, item in value.items()}
-    return value
 
 
 def call(client: PresenceClient, operation: Dict[str, Any], body: Any = None) -> Any:
