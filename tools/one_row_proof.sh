@@ -67,8 +67,14 @@ expect include/genesys_presence.h "gp_status gp_get_presence_one_row_proof(" "th
 expect README.md '| `getPresenceOneRowProof` |' "the README's operations table"
 expect bindings/python/genesys_presence/_operations.py "def get_presence_one_row_proof(" \
     "the Python wrapper"
-expect bindings/csharp/src/PresenceClient.Operations.cs "public string GetPresenceOneRowProof(" \
+expect bindings/csharp/src/PresenceClient.Operations.cs "public PresenceSettings GetPresenceOneRowProof(" \
     "the .NET wrapper"
+expect bindings/csharp/src/PresenceClient.Operations.cs "public Task<PresenceSettings> GetPresenceOneRowProofAsync(" \
+    "the .NET wrapper's async twins"
+expect bindings/python/genesys_presence/_operations.py "async def get_presence_one_row_proof(" \
+    "the Python wrapper's AsyncPresenceClient"
+expect bindings/python/README.md '`client.get_presence_one_row_proof(proof_id)`' "the Python migration guide"
+expect bindings/csharp/README.md '`client.GetPresenceOneRowProof(proofId)`' "the .NET migration guide"
 
 # The sandbox routes it (and, having no handler for it yet, answers 501, not 404).
 log="$SCRATCH/sandbox.log"

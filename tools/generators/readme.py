@@ -71,13 +71,16 @@ def migration_table(operations, helpers, sdk_methods):
     ]
     for op in sorted(operations, key=lambda op: snake_case(op["operationId"])):
         method = snake_case(op["operationId"])
-        positional, every, _ = sdk_methods[method]
-        keywords = [name for name in every if name not in positional]
         ours = [snake_case(p["name"]) for p in op["params"] if p["in"] == "path"] + (["body"] if op["body"] else [])
         our_keywords = [snake_case(p["name"]) for p in op["params"] if p["in"] == "query"]
+        if method in sdk_methods:
+            positional, every, _ = sdk_methods[method]
+            official = _call("api", method, positional, [name for name in every if name not in positional])
+        else:
+            official = "(not in the SDK's snapshot)"
         deprecated = " (deprecated by the API)" if op["deprecated"] else ""
         lines.append(
-            f"| {_call('api', method, positional, keywords)}{deprecated} "
+            f"| {official}{deprecated} "
             f"| {_call('client', method, ours, our_keywords)} | {_returns(op['response'])} |"
         )
     for helper in helpers:
