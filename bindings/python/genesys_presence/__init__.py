@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._calls import Cancel
 from ._model import InvalidTypeError
+from ._watch import PresenceEvent, Watch
 from .client import PresenceClient, library_version, operations
 from .errors import (
     AuthError,
@@ -72,7 +73,9 @@ __all__ = [
     "LibraryNotFoundError",
     "PresenceClient",
     "PresenceError",
+    "PresenceEvent",
     "TransportError",
+    "Watch",
     "library_version",
     "operations",
 ]

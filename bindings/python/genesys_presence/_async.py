@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, AsyncIterator, Callable, Dict, Mapping, Optional, Sequence
 
 from . import _calls
 from ._calls import Cancel
 from ._operations import AsyncPresenceOperations
 from .client import PresenceClient
+from ._watch import PresenceEvent
 from .errors import ClientClosedError
 
 #: Threads running blocking calls, as many as the library keeps pooled connections
@@ -66,6 +67,37 @@ class AsyncPresenceClient(AsyncPresenceOperations):
             cancel.cancel()
             future.add_done_callback(_retrieve)
             raise
+
+    async def watch_presence(
+        self,
+        user_ids: Sequence[str],
+        *,
+        initial: bool = False,
+        heartbeat_timeout_ms: Optional[int] = None,
+    ) -> AsyncIterator[PresenceEvent]:
+        """``async for event in client.watch_presence(user_ids):`` the events of a
+        :meth:`PresenceClient.watch_presence` watch, each waited for off the event loop.
+        The watch is closed and freed when the loop ends, is broken out of (once the
+        generator is collected or closed) or its task is cancelled."""
+        loop = asyncio.get_running_loop()
+        start = functools.partial(
+            self._client.watch_presence, user_ids, initial=initial, heartbeat_timeout_ms=heartbeat_timeout_ms
+        )
+        watch = await loop.run_in_executor(self._threads, start)
+        try:
+            while True:
+                # No timeout: close() below wakes the wait at once.
+                event = await loop.run_in_executor(self._threads, watch.next)
+                if event is None or event.type == "closed":
+                    return
+                yield event
+        finally:
+            # Closing may free the watch, which deletes its subscriptions (a request): off
+            # the loop, and not awaited, as a cancelled task may not await.
+            try:
+                loop.run_in_executor(self._threads, watch.close)
+            except RuntimeError:  # the loop or the pool is shutting down
+                watch.close()
 
     async def call(self, operation_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
         """The coroutine of :meth:`PresenceClient.call`: the raw-JSON path."""

@@ -183,6 +183,14 @@ def _declare(lib: ctypes.CDLL) -> None:
     lib.gp_call_with.restype = status
     lib.gp_string_free.argtypes = [ctypes.c_void_p]
     lib.gp_string_free.restype = None
+    lib.gp_watch_new.argtypes = [ClientPointer, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), _StringOut]
+    lib.gp_watch_new.restype = status
+    lib.gp_watch_next.argtypes = [ctypes.c_void_p, ctypes.c_uint32, _StringOut]
+    lib.gp_watch_next.restype = status
+    lib.gp_watch_close.argtypes = [ctypes.c_void_p]
+    lib.gp_watch_close.restype = None
+    lib.gp_watch_free.argtypes = [ctypes.c_void_p]
+    lib.gp_watch_free.restype = None
     # Static strings, never freed; c_void_p all the same, read with string_at.
     lib.gp_version.argtypes = []
     lib.gp_version.restype = ctypes.c_void_p
@@ -297,6 +305,19 @@ def route_logs_to_python(client: Any) -> None:
 def call_with(client: Any, name: bytes, params_json: bytes, options: Any) -> bytes:
     """``gp_call_with``: an operation or a helper by name, with a cancel and progress."""
     text = rustcall(lib().gp_call_with, client, name, params_json, ctypes.byref(options))
+    return b"null" if text is None else text
+
+
+def watch_new(client: Any, params_json: bytes) -> int:
+    """``gp_watch_new``: a new ``gp_watch *`` (an int), or raises."""
+    watch = ctypes.c_void_p()
+    rustcall(lib().gp_watch_new, client, params_json, ctypes.byref(watch))
+    return int(watch.value or 0)
+
+
+def watch_next(watch: int, timeout_ms: int) -> bytes:
+    """``gp_watch_next``: one event's JSON, or ``null``."""
+    text = rustcall(lib().gp_watch_next, watch, timeout_ms)
     return b"null" if text is None else text
 
 

@@ -6,7 +6,7 @@ import os
 import threading
 import warnings
 import weakref
-from typing import Any, Callable, Dict, List, Mapping, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _calls, _ffi
 from ._calls import Cancel, Progress
@@ -17,7 +17,8 @@ from ._operations import (
     RETRY_KEYWORDS,
     PresenceOperations,
 )
-from ._model import Model
+from ._model import InvalidTypeError, Model
+from ._watch import Watch
 from .errors import ClientClosedError, DecodeError, InternalError, InvalidArgumentError
 
 def _unknown_keyword(name: str, known: Mapping[str, str], where: str) -> InvalidArgumentError:
@@ -292,6 +293,38 @@ class PresenceClient(PresenceOperations):
             _ffi.set_access_token(handle, encoded)
         finally:
             self._release()
+
+    def watch_presence(
+        self,
+        user_ids: Sequence[str],
+        *,
+        initial: bool = False,
+        heartbeat_timeout_ms: Optional[int] = None,
+    ) -> Watch:
+        """Watches the presence of `user_ids` (1 to 20,000): a :class:`Watch` to iterate
+        over, or to take events from with ``next(timeout=...)``; use it in a ``with``
+        block. By the time it returns, the notification channels are subscribed and
+        connected and the users' presences read (reported too when `initial`): a change
+        made after that is reported. Lost links reconnect by themselves and report what
+        changed meanwhile. `heartbeat_timeout_ms`: silence after which a link counts as
+        lost (default 75,000)."""
+        if isinstance(user_ids, (str, bytes)) or not isinstance(user_ids, Sequence):
+            raise InvalidTypeError(
+                f"watch_presence: user_ids must be a list of user ids, not {type(user_ids).__name__}")
+        for index, user in enumerate(user_ids):
+            if not isinstance(user, str):
+                raise InvalidTypeError(
+                    f"watch_presence: user_ids[{index}] must be a str, not {type(user).__name__}")
+        if not isinstance(initial, bool):
+            raise InvalidTypeError(f"watch_presence: initial must be a bool, not {type(initial).__name__}")
+        params = {"userIds": list(user_ids), "initial": initial, "heartbeatTimeoutMs": heartbeat_timeout_ms}
+        params_json = _encode_params(params, "watch_presence")
+        handle = self._acquire()
+        try:
+            watch = _ffi.watch_new(handle, params_json)
+        finally:
+            self._release()
+        return Watch(watch, f"{len(user_ids)} users")
 
     def call(self, operation_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
         """Calls any operation by its ``operationId``, or a bulk helper by its name

@@ -26,7 +26,7 @@ def mypy(*paths: str) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
 
 
 def test_the_package_examples_and_a_typed_program_pass_mypy_strict() -> None:
-    result = mypy("genesys_presence", os.path.join("examples", "quickstart.py"),
+    result = mypy("genesys_presence", os.path.join("examples", "quickstart.py"), os.path.join("examples", "watch.py"),
                   os.path.join(TYPED, "typed_program.py"))
     assert result.returncode == 0, result.stdout + result.stderr
 
