@@ -129,6 +129,11 @@ EOF
 NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's#.*/##')
 say "nginx $NGINX_VERSION on $BASE"
 
+# Byte-compiled, as `pip install` leaves an installed package: the footprint's import
+# time is then what users see, not this checkout's first compile (PYTHONDONTWRITEBYTECODE
+# may be set here, and the generated models are thousands of lines).
+"$VENV/bin/python" -m compileall -q "$REPO/bindings/python/genesys_presence"
+
 "$VENV/bin/python" "$BENCHES/bench.py" \
     --base "$BASE" --ids "$WORK/canned/ids.json" --python "$VENV/bin/python" \
     --abi "$BENCHES/build/abi_bench" --floor "$FLOOR" --results "$BENCHES/results.md" \
