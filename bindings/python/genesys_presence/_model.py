@@ -11,7 +11,6 @@ models give: snake_case keys, every field (``None`` when unset), date-times as
 from __future__ import annotations
 
 import datetime as _datetime
-import json
 from typing import Any, ClassVar, Dict, List, Mapping, Optional, Tuple, Type
 
 from .errors import DecodeError, InvalidArgumentError
@@ -53,6 +52,8 @@ class Model:
     def to_json(self) -> str:
         """``to_dict()`` as JSON, date-times in ISO-8601: the official SDK's ``to_json()``.
         For the API's own JSON, use ``json.dumps(model.to_wire())``."""
+        import json  # here: it costs more to import than the rest of this module
+
         return json.dumps(_iso(self.to_dict()))
 
     def __eq__(self, other: object) -> bool:
