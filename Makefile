@@ -11,8 +11,8 @@ SANDBOX_TARGET := target/sandbox
 SANDBOX := $(RELEASE_DIR)/presence-sandbox
 WARNINGS := -Wall -Wextra -Werror -pedantic
 LINK := -Iinclude -L$(RELEASE_DIR) -lgenesys_presence -Wl,-rpath,$(CURDIR)/$(RELEASE_DIR)
-EXAMPLES := build/quickstart build/quickstart_cpp build/watch
-SANITIZED := build/quickstart_asan build/quickstart_cpp_asan build/watch_asan
+EXAMPLES := build/quickstart build/quickstart_cpp build/watch build/watch_cpp
+SANITIZED := build/quickstart_asan build/quickstart_cpp_asan build/watch_asan build/watch_cpp_asan
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -g
 VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--show-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tools/valgrind.supp
@@ -61,6 +61,14 @@ build/watch_asan: examples/watch.c examples/example_json.h build
 build/quickstart_cpp: examples/quickstart.cpp include/genesys_presence.hpp build
 	@mkdir -p build
 	$(CXX) -std=c++17 $(WARNINGS) $< $(LINK) -o $@
+
+build/watch_cpp: examples/watch.cpp include/genesys_presence.hpp build
+	@mkdir -p build
+	$(CXX) -std=c++17 $(WARNINGS) $< $(LINK) -o $@
+
+build/watch_cpp_asan: examples/watch.cpp include/genesys_presence.hpp build
+	@mkdir -p build
+	$(CXX) -std=c++17 $(WARNINGS) $(SANITIZE) $< $(LINK) -o $@
 
 build/quickstart_asan: examples/quickstart.c examples/example_json.h build
 	@mkdir -p build
@@ -120,7 +128,8 @@ rust-test:
 memcheck: $(EXAMPLES) $(SANITIZED) sandbox
 	SANDBOX=$(SANDBOX) examples/run_against_sandbox.sh \
 		"$(VALGRIND) build/quickstart" "$(VALGRIND) build/quickstart_cpp" "$(VALGRIND) build/watch" \
-		build/quickstart_asan build/quickstart_cpp_asan build/watch_asan
+		"$(VALGRIND) build/watch_cpp" \
+		build/quickstart_asan build/quickstart_cpp_asan build/watch_asan build/watch_cpp_asan
 
 ## The Python wrapper's tests (creates .venv with pytest), the README's sandbox
 ## example among them.

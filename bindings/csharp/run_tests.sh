@@ -66,9 +66,11 @@ mcs -nologo -langversion:7.2 -target:library -warnaserror+ -debug \
     -r:"$OUT/Genesys.Presence.dll" -r:"$NUNIT_FRAMEWORK" \
     -out:"$OUT/Genesys.Presence.Tests.dll" "$HERE"/tests/*.cs
 echo "bin/Genesys.Presence.Tests.dll"
-mcs -nologo -langversion:7.2 -warnaserror+ -r:"$OUT/Genesys.Presence.dll" \
-    -out:"$OUT/SetPresence.exe" "$HERE/examples/SetPresence.cs"
-echo "bin/SetPresence.exe"
+for example in SetPresence WatchPresence; do
+    mcs -nologo -langversion:7.2 -warnaserror+ -r:"$OUT/Genesys.Presence.dll" \
+        -out:"$OUT/$example.exe" "$HERE/examples/$example.cs"
+    echo "bin/$example.exe"
+done
 # DllImport("genesys_presence") is probed as libgenesys_presence.so next to the assembly
 # and on LD_LIBRARY_PATH.
 cp "$LIB" "$OUT/libgenesys_presence.so"
@@ -109,7 +111,9 @@ else
         sleep 0.1
     done
     [ -n "$url" ] || { cat "$sandbox_log" >&2; fail "presence-sandbox did not start"; }
-    (cd "$OUT" && mono SetPresence.exe "$url") || fail "examples/SetPresence.cs failed against $url"
+    for example in SetPresence WatchPresence; do
+        (cd "$OUT" && mono "$example.exe" "$url") || fail "examples/$example.cs failed against $url"
+    done
 fi
 
 step "ok"

@@ -24,6 +24,20 @@ namespace Genesys.Presence
         }
     }
 
+    internal sealed class WatchHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        private WatchHandle() : base(true)
+        {
+        }
+
+        // Runs once no call holds the handle (SafeHandle counts them): gp_watch_free's rule.
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.gp_watch_free(handle);
+            return true;
+        }
+    }
+
     /// <summary>The C ABI of <c>include/genesys_presence.h</c>.</summary>
     /// <remarks>
     /// Strings go in as NUL-terminated UTF-8 <c>byte[]</c> (see <see cref="Utf8"/>) and come
@@ -95,6 +109,18 @@ namespace Genesys.Presence
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern int gp_client_set_log_callback(ClientHandle client, LogCallback callback, IntPtr userData, out IntPtr error);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_watch_new(ClientHandle client, byte[] paramsJson, out WatchHandle watch, out IntPtr error);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern int gp_watch_next(WatchHandle watch, uint timeoutMs, out IntPtr json);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void gp_watch_close(WatchHandle watch);
+
+        [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        internal static extern void gp_watch_free(IntPtr watch);
 
         [DllImport(Library, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         internal static extern void gp_string_free(IntPtr s);

@@ -306,7 +306,7 @@ namespace Genesys.Presence
         }
 
         /// <summary>Reads and frees a call's output; throws its error unless <paramref name="status"/> is OK.</summary>
-        private static string TakeOutput(int status, IntPtr output)
+        internal static string TakeOutput(int status, IntPtr output)
         {
             string json;
             try

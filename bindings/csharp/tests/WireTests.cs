@@ -106,7 +106,7 @@ namespace Genesys.Presence.Tests
             var methods = typeof(PresenceClient).GetMethods(BindingFlags.Public | BindingFlags.Instance)
                 .Where(m => m.DeclaringType == typeof(PresenceClient) && !m.IsSpecialName)
                 .Select(m => m.Name)
-                .Except(new[] { "Call", "CallAsync", "SetAccessToken", "SetLogHandler", "Dispose" })
+                .Except(new[] { "Call", "CallAsync", "SetAccessToken", "SetLogHandler", "Dispose", "WatchPresence" })
                 .Except(new[] { "GetUsersPresencesBulkAll", "PutUsersPresencesBulkAll", "GetPresencedefinitionsAll" })
                 .Except(new[] { "GetUsersPresencesBulkAllAsync", "PutUsersPresencesBulkAllAsync", "GetPresencedefinitionsAllAsync" });
             var names = Table.Keys.Select(Support.MethodName).ToList();
