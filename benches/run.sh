@@ -162,3 +162,8 @@ say "over TLS with a round trip: the library and the official SDK through a dela
 PYTHONPATH="$REPO/bindings/python" GENESYS_PRESENCE_LIB="$REPO/target/release/libgenesys_presence.so" \
     "$VENV/bin/python" "$BENCHES/wan.py" --sandbox "$SANDBOX_URL" --token bench-token \
     --sandbox-binary "$SANDBOX" --results "$BENCHES/results.md" --rtt-ms "${BENCH_RTT_MS:-20}" >/dev/null
+
+say "watching presence: event latency, a 20,000-user watch's memory, reconciliation"
+GENESYS_PRESENCE_LIB="$REPO/target/release/libgenesys_presence.so" \
+    "$VENV/bin/python" "$BENCHES/watch.py" --sandbox-binary "$SANDBOX" \
+    --results "$BENCHES/results.md" ${BENCH_SKIP_PACED_WATCH:+--skip-paced} >/dev/null
