@@ -9,6 +9,9 @@ RELEASE_DIR := target/release
 # `make sandbox` copies the binary next to the library.
 SANDBOX_TARGET := target/sandbox
 SANDBOX := $(RELEASE_DIR)/presence-sandbox
+# The command-line tool shares the sandbox's target dir, for the same reason (and
+# the library it links statically is built once for both).
+CLI := $(SANDBOX_TARGET)/release/genesys-presence
 WARNINGS := -Wall -Wextra -Werror -pedantic
 LINK := -Iinclude -L$(RELEASE_DIR) -lgenesys_presence -Wl,-rpath,$(CURDIR)/$(RELEASE_DIR)
 EXAMPLES := build/quickstart build/quickstart_cpp build/watch build/watch_cpp
@@ -17,7 +20,7 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--show-leak-kinds=definite,indirect --error-exitcode=99 --suppressions=tools/valgrind.supp
 
-.PHONY: all build sandbox examples demo test check lint header header-check generate generate-check \
+.PHONY: all build sandbox cli examples demo test check lint header header-check generate generate-check \
 	install uninstall install-check dist \
 	one-row-proof package-check \
 	rust-test memcheck \
@@ -38,6 +41,10 @@ sandbox:
 	CARGO_TARGET_DIR=$(SANDBOX_TARGET) $(CARGO) build --release -p presence-sandbox
 	@mkdir -p $(RELEASE_DIR)
 	cp $(SANDBOX_TARGET)/release/presence-sandbox $(SANDBOX)
+
+## The command-line tool, `genesys-presence` (crate cli/).
+cli:
+	CARGO_TARGET_DIR=$(SANDBOX_TARGET) $(CARGO) build --release -p genesys-presence-cli
 
 ## The quick start and the watch: the C and C++ examples against a fresh sandbox (or a real
 ## org when GENESYS_CLOUD_CLIENT_ID, _CLIENT_SECRET and _REGION are set).
@@ -121,6 +128,11 @@ package-check:
 
 ## Rust unit and integration tests, the wire replay, the C/C++ header test.
 rust-test:
+	@# The command-line tool's progress-bar test runs it on a real terminal, in tmux.
+	@command -v tmux >/dev/null || { sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		echo "rust-test: installing tmux from Debian's packages"; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		$$sudo apt-get install -y -qq --no-install-recommends tmux >/dev/null; }
 	$(CARGO) test --workspace
 
 ## The examples under valgrind and built with AddressSanitizer + UBSan: no
@@ -186,16 +198,19 @@ PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR := $(firstword $(subst ., ,$(VERSION)))
 LIBDIR := $(DESTDIR)$(PREFIX)/lib
+BINDIR := $(DESTDIR)$(PREFIX)/bin
 INCLUDEDIR := $(DESTDIR)$(PREFIX)/include
 CMAKEDIR := $(LIBDIR)/cmake/genesys-presence
 INSTALLED := $(LIBDIR)/libgenesys_presence.so.$(VERSION) $(LIBDIR)/libgenesys_presence.so.$(MAJOR) \
 	$(LIBDIR)/libgenesys_presence.so $(LIBDIR)/libgenesys_presence.a \
 	$(INCLUDEDIR)/genesys_presence.h $(INCLUDEDIR)/genesys_presence.hpp \
 	$(LIBDIR)/pkgconfig/genesys-presence.pc \
-	$(CMAKEDIR)/genesys-presenceConfig.cmake $(CMAKEDIR)/genesys-presenceConfigVersion.cmake
+	$(CMAKEDIR)/genesys-presenceConfig.cmake $(CMAKEDIR)/genesys-presenceConfigVersion.cmake \
+	$(BINDIR)/genesys-presence
 
-install: build
-	install -d $(LIBDIR)/pkgconfig $(INCLUDEDIR) $(CMAKEDIR)
+install: build cli
+	install -d $(LIBDIR)/pkgconfig $(INCLUDEDIR) $(CMAKEDIR) $(BINDIR)
+	install -m 755 $(CLI) $(BINDIR)/genesys-presence
 	install -m 755 $(RELEASE_DIR)/libgenesys_presence.so $(LIBDIR)/libgenesys_presence.so.$(VERSION)
 	ln -sf libgenesys_presence.so.$(VERSION) $(LIBDIR)/libgenesys_presence.so.$(MAJOR)
 	ln -sf libgenesys_presence.so.$(MAJOR) $(LIBDIR)/libgenesys_presence.so

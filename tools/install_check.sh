@@ -46,6 +46,12 @@ cmake --build "$WORK/cmake" >/dev/null
 "$WORK/cmake/version_check" "$SANDBOX_URL"
 say "a CMake project with find_package(genesys-presence) built, and ran"
 
+"$PREFIX/bin/genesys-presence" --base-path "$SANDBOX_URL" --token install-check \
+    set install-check-user --presence busy >/dev/null
+"$PREFIX/bin/genesys-presence" --base-path "$SANDBOX_URL" --token install-check \
+    get install-check-user | grep -q '"systemPresence":"Busy"'
+say "bin/genesys-presence set and read a presence"
+
 make --no-print-directory uninstall PREFIX="$PREFIX" >/dev/null
 left=$(find "$PREFIX" -type f -o -type l)
 [ -z "$left" ] || { say "left after uninstall: $left"; exit 1; }

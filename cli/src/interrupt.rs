@@ -1,0 +1,28 @@
+//! Ctrl-C: the first stops the work in progress cleanly (the library's cancel, so
+//! that what was done can be reported); a second ends the process at once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+use genesys_presence::Cancel;
+
+static CANCEL: OnceLock<Cancel> = OnceLock::new();
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// The cancel every call of this process is given.
+pub fn cancel() -> &'static Cancel {
+    CANCEL.get_or_init(Cancel::new)
+}
+
+/// Takes over SIGINT (and SIGTERM). Without it the default applies: the process ends.
+pub fn install() {
+    let installed = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        cancel().request();
+    });
+    if let Err(error) = installed {
+        eprintln!("genesys-presence: Ctrl-C will end the process at once ({error})");
+    }
+}
