@@ -14,6 +14,11 @@ pub fn cancel() -> &'static Cancel {
     CANCEL.get_or_init(Cancel::new)
 }
 
+/// Whether Ctrl-C was pressed.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
 /// Takes over SIGINT (and SIGTERM). Without it the default applies: the process ends.
 pub fn install() {
     let installed = ctrlc::set_handler(|| {

@@ -10,6 +10,7 @@ mod interrupt;
 mod output;
 mod presences;
 mod progress;
+mod watch;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -87,6 +88,21 @@ enum Command {
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
         concurrency: u16,
     },
+    /// Prints every change of some users' presence as a JSON line, until Ctrl-C.
+    #[command(group = clap::ArgGroup::new("users").required(true).multiple(true).args(["user_ids", "ids"]))]
+    Watch {
+        /// The users to watch (up to 20,000 with --ids).
+        #[arg(value_name = "USER_ID")]
+        user_ids: Vec<String>,
+        /// A file of user ids, one a line, as for bulk-get; `-` is stdin.
+        #[arg(long, value_name = "FILE")]
+        ids: Option<String>,
+        /// First print each user's presence as it is now (origin "initial").
+        #[arg(long)]
+        initial: bool,
+    },
+    /// Prints a completion script for a shell: `genesys-presence completions bash > /etc/bash_completion.d/genesys-presence`.
+    Completions { shell: clap_complete::Shell },
 }
 
 fn main() -> ExitCode {
@@ -105,9 +121,18 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Failure> {
+    let command = match cli.command {
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            let out = &mut std::io::stdout();
+            clap_complete::generate(shell, &mut command, "genesys-presence", out);
+            return Ok(());
+        }
+        command => command,
+    };
     let client = cli.connection.client(matches)?;
     interrupt::install();
-    match cli.command {
+    match command {
         Command::Call {
             operation_id,
             params_json,
@@ -164,6 +189,20 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Failure> {
         Command::BulkSet { csv, concurrency } => {
             bulk::bulk_set(&client, &csv, usize::from(concurrency))
         }
+        Command::Watch {
+            mut user_ids,
+            ids,
+            initial,
+        } => {
+            if let Some(path) = ids {
+                user_ids.extend(bulk::read_ids(&path)?);
+            }
+            let mut seen = std::collections::HashSet::new();
+            user_ids.retain(|id| seen.insert(id.clone()));
+            watch::watch(client, user_ids, initial)
+        }
+        // Answered before the client is made: it needs no credentials.
+        Command::Completions { .. } => Ok(()),
     }
 }
 
