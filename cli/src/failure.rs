@@ -77,7 +77,8 @@ fn describe(
     correlation_id: Option<&str>,
 ) -> String {
     let mut facts = Vec::new();
-    if let Some(status) = status {
+    // The library's message of an HTTP error already starts with its status.
+    if let Some(status) = status.filter(|status| !message.contains(&format!("HTTP {status}"))) {
         facts.push(format!("HTTP {status}"));
     }
     if let Some(code) = code {

@@ -19,7 +19,7 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
-/// Takes over SIGINT (and SIGTERM). Without it the default applies: the process ends.
+/// Takes over SIGINT. Without it the default applies: the process ends at once.
 pub fn install() {
     let installed = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {

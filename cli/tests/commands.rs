@@ -233,6 +233,10 @@ fn every_command_has_help_and_usage_errors_exit_2() {
         vec!["get", "--help"],
         vec!["set", "--help"],
         vec!["definitions", "--help"],
+        vec!["bulk-get", "--help"],
+        vec!["bulk-set", "--help"],
+        vec!["watch", "--help"],
+        vec!["completions", "--help"],
     ] {
         let output = bare_command().args(&args).output().unwrap();
         assert_eq!(output.status.code(), Some(0), "{args:?}");
