@@ -4,14 +4,22 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
-use genesys_presence::Cancel;
+use genesys_presence::{CallOptions, Cancel};
 
 static CANCEL: OnceLock<Cancel> = OnceLock::new();
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// The cancel every call of this process is given.
-pub fn cancel() -> &'static Cancel {
+fn cancel() -> &'static Cancel {
     CANCEL.get_or_init(Cancel::new)
+}
+
+/// The options of a call that Ctrl-C stops.
+pub fn options() -> CallOptions<'static> {
+    CallOptions {
+        cancel: Some(cancel()),
+        progress: None,
+    }
 }
 
 /// Whether Ctrl-C was pressed.

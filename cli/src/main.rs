@@ -16,7 +16,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
-use genesys_presence::{CallOptions, Client};
+use genesys_presence::Client;
 use serde_json::{json, Value};
 
 use connection::Connection;
@@ -207,5 +207,5 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Failure> {
 }
 
 fn call(client: &Client, name: &str, params: Value) -> Result<String, Failure> {
-    Ok(client.call_with(name, &params.to_string(), CallOptions::default())?)
+    Ok(client.call_with(name, &params.to_string(), interrupt::options())?)
 }

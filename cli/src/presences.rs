@@ -1,17 +1,18 @@
 //! Presence definitions, and a presence named the way people type it (`busy`,
 //! `On Queue`) turned into the definition id the API takes.
 
-use genesys_presence::{CallOptions, Client};
+use genesys_presence::Client;
 use serde_json::Value;
 
 use crate::failure::Failure;
+use crate::interrupt;
 
 /// The organization's presence definitions (`OrganizationPresence`, every page).
 pub struct Definitions(Vec<Value>);
 
 impl Definitions {
     pub fn fetch(client: &Client) -> Result<Definitions, Failure> {
-        let answer = client.call_with("getPresencedefinitionsAll", "{}", CallOptions::default())?;
+        let answer = client.call_with("getPresencedefinitionsAll", "{}", interrupt::options())?;
         let entries: Vec<Value> = serde_json::from_str(&answer).map_err(|error| {
             Failure::Partial(format!(
                 "the presence definitions are not a JSON array: {error}"

@@ -53,8 +53,8 @@ pub fn call(
     let bar = Progress::new(what);
     let report = |done, total| bar.report(done, total);
     let options = CallOptions {
-        cancel: Some(interrupt::cancel()),
         progress: Some(&report),
+        ..interrupt::options()
     };
     client.call_with(name, params_json, options)
 }

@@ -260,3 +260,24 @@ fn every_command_has_help_and_usage_errors_exit_2() {
         );
     }
 }
+
+#[test]
+fn ctrl_c_ends_a_call_waiting_to_retry() {
+    // Every request answered 429 with `Retry-After: 30`: the call would wait 30 s.
+    let sandbox = sandbox_with(|options| {
+        options.fault_429_rate = 1.0;
+        options.retry_after_secs = 30;
+    });
+    let child = spawn(command(&sandbox, &["get", "agent-9"]));
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let interrupted = std::time::Instant::now();
+    interrupt(&child);
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        interrupted.elapsed() < std::time::Duration::from_millis(800),
+        "{:?}",
+        interrupted.elapsed()
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("cancelled"), "{}", stderr(&output));
+}
