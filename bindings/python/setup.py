@@ -36,8 +36,8 @@ WORKSPACE = VENDORED if os.path.isfile(os.path.join(VENDORED, "Cargo.toml")) els
 # What cargo needs to build the library from the workspace: every member's manifest
 # and sources, the lock file (--locked), the build script and its inputs.
 WORKSPACE_FILES = ["Cargo.toml", "Cargo.lock", "build.rs", "cbindgen.toml", "README.md", "LICENSE"]
-WORKSPACE_DIRS = ["src", "include", os.path.join("sandbox", "src")]
-WORKSPACE_MEMBER_FILES = [os.path.join("sandbox", "Cargo.toml")]
+WORKSPACE_DIRS = ["src", "include", os.path.join("sandbox", "src"), os.path.join("cli", "src")]
+WORKSPACE_MEMBER_FILES = [os.path.join("sandbox", "Cargo.toml"), os.path.join("cli", "Cargo.toml")]
 LIBRARY = {"win32": "genesys_presence.dll", "darwin": "libgenesys_presence.dylib"}.get(
     sys.platform, "libgenesys_presence.so"
 )
