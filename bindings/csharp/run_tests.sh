@@ -75,12 +75,15 @@ done
 # and on LD_LIBRARY_PATH.
 cp "$LIB" "$OUT/libgenesys_presence.so"
 
+# Absolute: the tests run from $OUT, and `make` passes a path relative to the root.
+PRESENCE_SANDBOX="$(realpath -m "${PRESENCE_SANDBOX:-$(dirname "$LIB")/presence-sandbox}")"
+export PRESENCE_SANDBOX
+
 step "tests"
 rc=0
 (
     cd "$OUT"
     export GENESYS_PRESENCE_FIXTURES="$ROOT/tests/fixtures/official_sdk_requests.json"
-    export PRESENCE_SANDBOX="${PRESENCE_SANDBOX:-$(dirname "$LIB")/presence-sandbox}"
     export LD_LIBRARY_PATH="$OUT${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     nunit-console -nologo -noshadow -xml="$OUT/TestResult.xml" "$OUT/Genesys.Presence.Tests.dll"
 ) || rc=$?
@@ -96,7 +99,7 @@ fi
 echo "$total tests passed"
 
 step "example"
-SANDBOX="${PRESENCE_SANDBOX:-$(dirname "$LIB")/presence-sandbox}"
+SANDBOX="$PRESENCE_SANDBOX"
 if [ ! -x "$SANDBOX" ]; then
     echo "skipped: no $SANDBOX (make sandbox, or set PRESENCE_SANDBOX)"
 else
