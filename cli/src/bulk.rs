@@ -81,7 +81,8 @@ pub fn bulk_get(
         None => Ok(()),
         Some(error) => {
             let failures = failures_of(&error);
-            for failure in &failures {
+            // Users an interruption left unread are counted below, not listed.
+            for failure in failures.iter().filter(|f| f.error["kind"] != "cancelled") {
                 eprintln!("{}: {}", failure.user_id, failure.message);
             }
             let what = if error.kind == ErrorKind::Cancelled {

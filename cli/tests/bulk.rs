@@ -319,3 +319,29 @@ fn the_progress_bar_shows_on_a_terminal_and_never_in_a_pipe() {
     );
     assert!(screen.contains("/1000"), "{screen}");
 }
+
+#[test]
+fn ctrl_c_stops_a_bulk_get_which_prints_what_it_read() {
+    let sandbox = sandbox_with(|options| options.latency_ms = 100);
+    let scratch = Scratch::new("ctrl-c-get");
+    let ids = user_ids("reader", 3000);
+    let file = write_file(&scratch.0, "ids.txt", &ids.join("\n"));
+    let child = spawn(command(
+        &sandbox,
+        &["bulk-get", "--ids", &file, "--concurrency", "1"],
+    ));
+    std::thread::sleep(Duration::from_millis(1000));
+    interrupt(&child);
+    let output = child.wait_with_output().unwrap();
+    let read = json_of(&output, 1);
+    let read = read.as_array().expect("the presences read, as an array");
+    assert!(!read.is_empty() && read.len() < 3000, "{} read", read.len());
+    // In the file's order: the first chunks are the ones that ran.
+    for (presence, id) in read.iter().zip(&ids) {
+        assert_eq!(presence["id"], id.as_str());
+    }
+    let message = stderr(&output);
+    let expected = format!("interrupted: {} of 3000 users not read", 3000 - read.len());
+    assert!(message.contains(&expected), "{message}");
+    assert_eq!(message.lines().count(), 1, "only the summary: {message}");
+}
