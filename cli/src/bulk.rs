@@ -38,17 +38,24 @@ pub fn read_ids(path: &str) -> Result<Vec<String>, Failure> {
     open(path)?
         .read_to_string(&mut text)
         .map_err(|error| Failure::Usage(format!("cannot read {path}: {error}")))?;
-    let mut ids: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for line in text.lines().map(str::trim) {
-        if !line.is_empty() && !line.starts_with('#') && seen.insert(line) {
-            ids.push(line.to_owned());
-        }
-    }
+    let ids = distinct(
+        text.lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(str::to_owned),
+    );
     if ids.is_empty() {
         return Err(Failure::Usage(format!("{path} holds no user id")));
     }
     Ok(ids)
+}
+
+/// `ids` in their order, each once.
+pub fn distinct(ids: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect()
 }
 
 pub fn bulk_get(
@@ -83,14 +90,18 @@ pub fn bulk_get(
             let failures = failures_of(&error);
             // Users an interruption left unread are counted below, not listed.
             for failure in failures.iter().filter(|f| f.error["kind"] != "cancelled") {
-                eprintln!("{}: {}", failure.user_id, failure.message);
+                eprintln!(
+                    "{}: {}",
+                    failure.user_id,
+                    describe_error_json(&failure.error)
+                );
             }
             let what = if error.kind == ErrorKind::Cancelled {
                 "interrupted: "
             } else {
                 ""
             };
-            Err(Failure::Partial(format!(
+            Err(Failure::Failed(format!(
                 "{what}{} of {} users not read",
                 failures.len(),
                 ids.len()
@@ -134,11 +145,11 @@ fn write_csv(presences: &[Value]) -> Result<(), Failure> {
         writer.flush()?;
         Ok(())
     })();
-    written.map_err(|error| Failure::Partial(format!("writing CSV: {error}")))?;
+    written.map_err(|error| Failure::Failed(format!("writing CSV: {error}")))?;
     let bytes = writer
         .into_inner()
-        .map_err(|error| Failure::Partial(error.to_string()))?;
-    output::print_text(String::from_utf8_lossy(&bytes).trim_end_matches('\n'))
+        .map_err(|error| Failure::Failed(error.to_string()))?;
+    output::print_text(String::from_utf8_lossy(&bytes).trim_end_matches('\n')).map(drop)
 }
 
 /// A row of a `bulk-set` CSV.
@@ -247,10 +258,12 @@ struct RowFailure {
 
 pub fn bulk_set(client: &Client, csv_path: &str, concurrency: usize) -> Result<(), Failure> {
     let rows = read_rows(csv_path)?;
-    let definitions = match rows.iter().any(|row| row.presence.is_some()) {
-        true => Some(Definitions::fetch(client)?),
-        false => None,
-    };
+    // Read once, and only when a row names a presence.
+    let definitions = rows
+        .iter()
+        .any(|row| row.presence.is_some())
+        .then(|| Definitions::fetch(client))
+        .transpose()?;
     let mut entries = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut entry = json!({"id": row.user_id, "source": "PURECLOUD"});
@@ -302,13 +315,13 @@ pub fn bulk_set(client: &Client, csv_path: &str, concurrency: usize) -> Result<(
         failures,
     };
     output::print_json(
-        &serde_json::to_string(&report).map_err(|error| Failure::Partial(error.to_string()))?,
+        &serde_json::to_string(&report).map_err(|error| Failure::Failed(error.to_string()))?,
     )?;
     if report.failed == 0 {
         return Ok(());
     }
     let what = if interrupted { "interrupted: " } else { "" };
-    Err(Failure::Partial(format!(
+    Err(Failure::Failed(format!(
         "{what}{} of {} users not set ({} set); the report on stdout names them",
         report.failed, report.total, report.set
     )))
@@ -317,7 +330,6 @@ pub fn bulk_set(client: &Client, csv_path: &str, concurrency: usize) -> Result<(
 /// A user a bulk call did not read or set.
 struct UserFailure {
     user_id: String,
-    message: String,
     error: Value,
 }
 
@@ -331,18 +343,14 @@ fn failures_of(error: &Error) -> Vec<UserFailure> {
         .unwrap_or_default();
     failures
         .into_iter()
-        .map(|failure| {
-            let message = describe_error_json(&failure["error"]);
-            UserFailure {
-                user_id: failure["userId"].as_str().unwrap_or_default().to_owned(),
-                message,
-                error: failure["error"].clone(),
-            }
+        .map(|mut failure| UserFailure {
+            user_id: failure["userId"].as_str().unwrap_or_default().to_owned(),
+            error: failure["error"].take(),
         })
         .collect()
 }
 
 fn parse_array(json: &str) -> Result<Vec<Value>, Failure> {
     serde_json::from_str(json)
-        .map_err(|error| Failure::Partial(format!("the answer is not a JSON array: {error}")))
+        .map_err(|error| Failure::Failed(format!("the answer is not a JSON array: {error}")))
 }

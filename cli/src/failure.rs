@@ -13,8 +13,9 @@ pub enum Failure {
     Usage(String),
     /// A call failed.
     Api(Error),
-    /// Some of the work failed or was interrupted; its report is already printed.
-    Partial(String),
+    /// The work failed or was cut short once it had started (some users of a bulk job,
+    /// an answer that is not JSON, writing the output); the message says what.
+    Failed(String),
 }
 
 impl From<Error> for Failure {
@@ -31,14 +32,14 @@ impl Failure {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Failure::Usage(_) => ExitCode::from(2),
-            Failure::Api(_) | Failure::Partial(_) => ExitCode::from(1),
+            Failure::Api(_) | Failure::Failed(_) => ExitCode::from(1),
         }
     }
 
     /// The line (or two) written to stderr.
     pub fn describe(&self) -> String {
         match self {
-            Failure::Usage(message) | Failure::Partial(message) => message.clone(),
+            Failure::Usage(message) | Failure::Failed(message) => message.clone(),
             Failure::Api(error) => describe_error(error),
         }
     }

@@ -197,9 +197,7 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<(), Failure> {
             if let Some(path) = ids {
                 user_ids.extend(bulk::read_ids(&path)?);
             }
-            let mut seen = std::collections::HashSet::new();
-            user_ids.retain(|id| seen.insert(id.clone()));
-            watch::watch(client, user_ids, initial)
+            watch::watch(client, bulk::distinct(user_ids), initial)
         }
         // Answered before the client is made: it needs no credentials.
         Command::Completions { .. } => Ok(()),

@@ -19,20 +19,16 @@ pub fn print_json(json: &str) -> Result<(), Failure> {
     } else {
         json.to_owned()
     };
-    print_text(&text)
+    print_text(&text).map(drop)
 }
 
-/// Writes `text` and a newline on stdout.
-pub fn print_text(text: &str) -> Result<(), Failure> {
-    write_line(&mut io::stdout().lock(), text)
-        .map_err(|error| Failure::Partial(format!("writing to stdout: {error}")))
-}
-
-/// Writes `line` and a newline, flushed (a watch's events must not wait in a buffer);
-/// a reader that went away is not an error.
-pub fn write_line(out: &mut impl Write, line: &str) -> io::Result<()> {
-    match writeln!(out, "{line}").and_then(|()| out.flush()) {
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
+/// Writes `text` and a newline on stdout, flushed (a watch's events must not wait in a
+/// buffer). `Ok(false)` when the reader went away (`| head`), which is not an error.
+pub fn print_text(text: &str) -> Result<bool, Failure> {
+    let mut out = io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(error) => Err(Failure::Failed(format!("writing to stdout: {error}"))),
     }
 }

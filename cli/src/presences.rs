@@ -14,7 +14,7 @@ impl Definitions {
     pub fn fetch(client: &Client) -> Result<Definitions, Failure> {
         let answer = client.call_with("getPresencedefinitionsAll", "{}", interrupt::options())?;
         let entries: Vec<Value> = serde_json::from_str(&answer).map_err(|error| {
-            Failure::Partial(format!(
+            Failure::Failed(format!(
                 "the presence definitions are not a JSON array: {error}"
             ))
         })?;

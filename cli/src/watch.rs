@@ -1,6 +1,5 @@
 //! `watch`: a watch's events as JSON lines on stdout, until Ctrl-C.
 
-use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -8,6 +7,7 @@ use genesys_presence::{Client, Watch, WatchEvent, WatchOptions};
 
 use crate::failure::Failure;
 use crate::interrupt;
+use crate::output;
 
 /// How long one wait for an event lasts: how soon Ctrl-C is seen.
 const POLL: Duration = Duration::from_millis(200);
@@ -16,7 +16,6 @@ pub fn watch(client: Client, user_ids: Vec<String>, initial: bool) -> Result<(),
     let mut options = WatchOptions::new(user_ids);
     options.initial = initial;
     let watch = Watch::start(Arc::new(client), options)?;
-    let mut stdout = io::stdout().lock();
     while !interrupt::interrupted() {
         let event = match watch.next(POLL) {
             Ok(None) => continue,
@@ -26,13 +25,11 @@ pub fn watch(client: Client, user_ids: Vec<String>, initial: bool) -> Result<(),
             Err(error) => return Err(Failure::Api(error)),
         };
         let line = serde_json::to_string(&event)
-            .map_err(|error| Failure::Partial(format!("an event as JSON: {error}")))?;
-        // Flushed at once: whoever reads the pipe reacts to each change as it comes.
-        match writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
-            Ok(()) => {}
-            // The reader went away (`| head -n 1`): done.
-            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => break,
-            Err(error) => return Err(Failure::Partial(format!("writing to stdout: {error}"))),
+            .map_err(|error| Failure::Failed(format!("an event as JSON: {error}")))?;
+        // Flushed at once: whoever reads the pipe reacts to each change as it comes;
+        // once the reader is gone (`| head -n 1`), the watch is done.
+        if !output::print_text(&line)? {
+            break;
         }
     }
     watch.close();
