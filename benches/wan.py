@@ -261,27 +261,19 @@ PACED_FLOOR = 4.0
 
 def paced_run(binary, token):
     """(seconds, 429s) of a 3,000-user read through a sandbox limited to 20/2s."""
-    import json
-    import urllib.request
-
     import genesys_presence
+    from sandbox_process import Sandbox
 
-    sandbox = subprocess.Popen([binary, "--port", "0", "--token", token, "--rate-limit", PACED_LIMIT],
-                               stdout=subprocess.PIPE, text=True)
+    sandbox = Sandbox(binary, token, "--rate-limit", PACED_LIMIT)
     try:
-        url = sandbox.stdout.readline().split()[-1]
-        client = genesys_presence.PresenceClient(base_path=url, access_token=token)
+        client = genesys_presence.PresenceClient(base_path=sandbox.url, access_token=token)
         ids = [f"paced-{n:05d}" for n in range(PACED_USERS)]
         started = time.perf_counter()
         client.get_users_presences_bulk_all(ids, concurrency=8)
         seconds = time.perf_counter() - started
-        with urllib.request.urlopen(url + "/_sandbox/stats") as answer:
-            refused = json.load(answer)["statuses"].get("429", 0)
-        return seconds, refused
+        return seconds, sandbox.stats()["statuses"].get("429", 0)
     finally:
-        sandbox.kill()
-        sandbox.wait()
-        sandbox.stdout.close()
+        sandbox.close()
 
 
 def main():

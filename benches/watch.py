@@ -17,16 +17,16 @@ The section is appended to --results; the process exits non-zero only when a job
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "bindings", "python"))
+
+from sandbox_process import Sandbox  # noqa: E402  (benches/, the script's own directory)
 
 TOKEN = "bench-token"
 LATENCY_USERS = 100
@@ -34,26 +34,6 @@ LATENCY_CHANGES = 200
 ORG_USERS = 20_000
 READS = ORG_USERS // 50
 PACED_LIMIT = "300/60s"
-
-
-class Sandbox:
-    def __init__(self, binary, *flags):
-        self.process = subprocess.Popen([binary, "--port", "0", "--token", TOKEN, *flags],
-                                        stdout=subprocess.PIPE, text=True)
-        self.url = self.process.stdout.readline().split()[-1]
-
-    def requests(self):
-        with urllib.request.urlopen(self.url + "/_sandbox/stats") as answer:
-            return json.load(answer)["requests"]
-
-    def drop(self):
-        request = urllib.request.Request(self.url + "/_sandbox/notifications/drop", data=b"", method="POST")
-        urllib.request.urlopen(request).close()
-
-    def close(self):
-        self.process.kill()
-        self.process.wait()
-        self.process.stdout.close()
 
 
 def org_users():
@@ -65,7 +45,7 @@ def latency(binary):
     import genesys_presence
     from genesys_presence.models import UserPresence
 
-    sandbox = Sandbox(binary)
+    sandbox = Sandbox(binary, TOKEN)
     try:
         users = [f"watched-{n}" for n in range(LATENCY_USERS)]
         with genesys_presence.PresenceClient(base_path=sandbox.url, access_token=TOKEN) as client, \
@@ -108,7 +88,7 @@ watch.close()
 
 def memory(binary):
     """KiB of resident memory a started 20,000-user watch adds."""
-    sandbox = Sandbox(binary)
+    sandbox = Sandbox(binary, TOKEN)
     try:
         env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "bindings", "python"))
         result = subprocess.run([sys.executable, "-c", MEMORY_CHILD, sandbox.url, TOKEN],
@@ -122,7 +102,7 @@ def reconciliation(binary, *flags):
     """Seconds from a drop of every socket until the 20,000 users are read again."""
     import genesys_presence
 
-    sandbox = Sandbox(binary, *flags)
+    sandbox = Sandbox(binary, TOKEN, *flags)
     try:
         with genesys_presence.PresenceClient(base_path=sandbox.url, access_token=TOKEN) as client, \
                 client.watch_presence(org_users()) as watch:
